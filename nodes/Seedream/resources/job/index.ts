@@ -1,0 +1,68 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { getJob, waitForExistingJob } from '../../actions/collectJob';
+import { keepFullResponse } from '../../actions/routedRequest';
+import { jobGetDescription } from './get';
+import { jobGetManyDescription } from './getMany';
+import { jobWaitDescription } from './wait';
+
+const jobUrl = '=/v2/jobs/{{ encodeURIComponent($parameter.jobId.trim()) }}';
+
+export const jobDescription: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['job'] } },
+		options: [
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get a job',
+				description: 'Get the status and result of a job, optionally with its images',
+				routing: {
+					request: { method: 'GET', url: jobUrl, ignoreHttpStatusErrors: true },
+					send: { paginate: true },
+					operations: { pagination: getJob },
+					output: { postReceive: [keepFullResponse] },
+				},
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				action: 'Get many jobs',
+				description: 'List the jobs of the account, newest first',
+				routing: {
+					request: { method: 'GET', url: '/v2/jobs', qs: { limit: 100 } },
+					operations: {
+						pagination: {
+							type: 'generic',
+							properties: {
+								continue: '={{ !!$response.body.hasMore && !!$response.body.nextCursor }}',
+								request: { qs: { cursor: '={{ $response.body.nextCursor }}' } },
+							},
+						},
+					},
+					output: { postReceive: [{ type: 'rootProperty', properties: { property: 'jobs' } }] },
+				},
+			},
+			{
+				name: 'Wait',
+				value: 'wait',
+				action: 'Wait for a job',
+				description: 'Wait until a job submitted earlier has finished, then return its images',
+				routing: {
+					request: { method: 'GET', url: jobUrl, ignoreHttpStatusErrors: true },
+					send: { paginate: true },
+					operations: { pagination: waitForExistingJob },
+					output: { postReceive: [keepFullResponse] },
+				},
+			},
+		],
+		default: 'get',
+	},
+	...jobGetDescription,
+	...jobGetManyDescription,
+	...jobWaitDescription,
+];

@@ -1,0 +1,101 @@
+import type { IDataObject, IDisplayOptions, IExecuteSingleFunctions, INodeProperties } from 'n8n-workflow';
+
+type Show = NonNullable<IDisplayOptions['show']>;
+
+import { WAIT_TIMEOUT_DEFAULT_MINUTES } from '../../shared/constants';
+import type { ItemsPer, JobOutputOptions } from '../../shared/jobOutput';
+import { scaledMs } from '../../shared/timing';
+
+const downloadImagesOption: INodeProperties = {
+	displayName: 'Download Images',
+	name: 'download',
+	type: 'boolean',
+	default: true,
+	description: 'Whether to download the result images into binary data (result URLs expire after about 24 hours). Off: return the URLs only.',
+};
+
+/** The output settings shared by Image → Generate, Job → Wait and Job → Get. */
+export function outputOptionsDescription(opts: {
+	show: Show;
+	downloadDefault: boolean;
+	withTimeout: boolean;
+}): INodeProperties {
+	const options: INodeProperties[] = [
+		{
+			displayName: 'Binary Property',
+			name: 'binaryPropertyName',
+			type: 'string',
+			default: 'data',
+			description: 'Name of the binary property the image is written to; further images of a job get _1, _2…',
+		},
+		{ ...downloadImagesOption, default: opts.downloadDefault },
+		{
+			displayName: 'Output',
+			name: 'itemsPer',
+			type: 'options',
+			options: [
+				{ name: 'One Item per Job', value: 'job', description: 'All images of a job on one item' },
+				{ name: 'One Item per Image', value: 'image', description: 'Each image on its own item' },
+			],
+			default: 'job',
+		},
+	];
+	if (opts.withTimeout) {
+		options.push(
+			{
+				displayName: 'Max Running Jobs',
+				name: 'maxRunningJobs',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description: 'How many jobs this node keeps running on the account at once; the others wait their turn. 0 uses the limit of your Apiframe plan.',
+			},
+			{
+				displayName: 'Timeout (Minutes)',
+				name: 'timeoutMinutes',
+				type: 'number',
+				typeOptions: { minValue: 0.1 },
+				default: WAIT_TIMEOUT_DEFAULT_MINUTES,
+				description: 'How long to wait for a job before giving up on the item; the job keeps running and can be collected with Job → Wait',
+			},
+		);
+		options.sort((a, b) => a.displayName.localeCompare(b.displayName));
+	}
+	return {
+		displayName: 'Output Options',
+		name: 'outputOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: opts.show },
+		options,
+	};
+}
+
+export interface ReadOutputOptions extends JobOutputOptions {
+	timeoutMs: number;
+	maxRunningJobs: number;
+}
+
+export function readOutputOptions(ctx: IExecuteSingleFunctions, downloadDefault: boolean): ReadOutputOptions {
+	const raw = ctx.getNodeParameter('outputOptions', {}) as IDataObject;
+	const timeoutMinutes = Number(raw.timeoutMinutes ?? WAIT_TIMEOUT_DEFAULT_MINUTES);
+	return {
+		download: raw.download === undefined ? downloadDefault : raw.download === true,
+		binaryPropertyName: String(raw.binaryPropertyName || 'data'),
+		itemsPer: (raw.itemsPer as ItemsPer) ?? 'job',
+		timeoutMs: scaledMs(Math.max(0.1, timeoutMinutes) * 60_000),
+		maxRunningJobs: Number(raw.maxRunningJobs ?? 0),
+	};
+}
+
+export const jobIdField = (show: Show): INodeProperties => ({
+	displayName: 'Job ID',
+	name: 'jobId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'b2c3d4e5-f6a7-8901-bcde-f23456789012',
+	description: 'The jobId returned by Image → Generate (or received by the Seedream Trigger)',
+	displayOptions: { show },
+});

@@ -1,0 +1,47 @@
+/** Every timing, limit and default the nodes rely on, named with its unit. */
+
+export const DEFAULT_BASE_URL = 'https://api.apiframe.ai';
+export const SEEDREAM_MODEL_ID = 'seedream-4.5';
+export const CREDENTIAL_TYPE = 'apiframeApi';
+
+// Polling: Apiframe advises 2–3 s for image jobs; Seedream takes ~15 s, some jobs minutes.
+export const POLL_START_MS = 2_000;
+export const POLL_GROWTH_FACTOR = 1.5;
+export const POLL_MAX_MS = 8_000;
+export const WAIT_TIMEOUT_DEFAULT_MINUTES = 10;
+
+// Retries of idempotent requests (GET, downloads, submits that carry an Idempotency-Key).
+export const RETRY_MAX_ATTEMPTS = 8;
+export const RETRY_BASE_MS = 500;
+export const RETRY_MAX_MS = 30_000;
+/** A Retry-After longer than this is not waited out: the user is better served by an error. */
+export const RETRY_AFTER_MAX_MS = 120_000;
+
+// Downloads of result images from the CDN.
+export const DOWNLOAD_TIMEOUT_MS = 120_000;
+export const DOWNLOAD_MAX_BYTES = 64 * 1024 * 1024;
+export const REQUEST_TIMEOUT_MS = 60_000;
+
+// Uploads of reference images from binary properties (the API's limit is 25 MB).
+export const UPLOAD_MAX_BYTES = 25 * 1024 * 1024;
+
+/** Running jobs per account when the API does not say (Apiframe's pro plan allows 10). */
+export const MAX_RUNNING_JOBS_DEFAULT = 10;
+
+// The API's documented ranges, checked before any paid request.
+export const PROMPT_MAX_CHARS = 2_000;
+export const GUIDANCE_MIN = 1;
+export const GUIDANCE_MAX = 10;
+export const GUIDANCE_STEP = 0.5;
+export const GUIDANCE_DEFAULT = 3;
+export const CUSTOM_SIZE_MIN_PX = 1_024;
+export const CUSTOM_SIZE_MAX_PX = 4_096;
+export const REFERENCE_IMAGES_MAX = 14;
+export const IDEMPOTENCY_KEY_MAX_CHARS = 255;
+export const SEED_MAX = 4_294_967_295;
+
+export const ASPECT_RATIOS = ['1:1', '3:4', '4:3', '9:16', '16:9', 'match_input_image'] as const;
+export const SIZES = ['2K', '4K', 'custom'] as const;
+export const OUTPUT_FORMATS = ['jpg', 'png'] as const;
+export const WEBHOOK_EVENTS = ['progress', 'completed', 'failed'] as const;
+export const TERMINAL_STATUSES = ['COMPLETED', 'FAILED', 'CANCELLED'] as const;

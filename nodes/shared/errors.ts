@@ -1,0 +1,118 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { JobWaitTimeoutError } from './polling';
+import { ApiframeHttpError, CancelledError, isNetworkError } from './retry';
+import { redactSecret } from './secrets';
+
+export interface ErrorContext {
+	itemIndex?: number;
+	jobId?: string;
+	apiKey?: string;
+}
+
+function detailsText(body: unknown): string {
+	const details = (body as { details?: Record<string, unknown> } | undefined)?.details;
+	if (!details || typeof details !== 'object') return '';
+	return Object.entries(details)
+		.map(([path, messages]) => `${path}: ${Array.isArray(messages) ? messages.join('; ') : String(messages)}`)
+		.join('\n');
+}
+
+function apiMessage(body: unknown): string {
+	const error = (body as { error?: unknown } | undefined)?.error;
+	return typeof error === 'string' ? error : '';
+}
+
+/** What the user should read for each answer of the API: what happened and what to do. */
+function explain(error: ApiframeHttpError, context: ErrorContext): { message: string; description: string } {
+	const said = apiMessage(error.body);
+	const job = context.jobId ? ` (job ${context.jobId})` : '';
+	switch (error.statusCode) {
+		case 400:
+			return {
+				message: `Apiframe rejected the request: ${said || 'validation failed'}`,
+				description: detailsText(error.body) || 'Check the parameters of this item.',
+			};
+		case 401:
+			return {
+				message: `Apiframe did not accept the API key (${said || 'unauthorized'})`,
+				description: 'Open the Apiframe API credential and paste a valid key (it starts with afk_).',
+			};
+		case 402: {
+			const body = error.body as { creditsRequired?: number; creditsAvailable?: number };
+			return {
+				message: `Not enough Apiframe credits: this image needs ${body?.creditsRequired ?? '?'}, the account has ${body?.creditsAvailable ?? '?'}`,
+				description: 'Top up credits in the Apiframe dashboard, then run the item again. Nothing was charged for it.',
+			};
+		}
+		case 403:
+			return {
+				message: `Apiframe refused the request (${said || 'forbidden'})`,
+				description: 'The API key is inactive or lacks permission. Activate it or use another key in the credential.',
+			};
+		case 404:
+			return {
+				message: `Apiframe has no such job${job}`,
+				description: 'The job ID is wrong, or the job belongs to another Apiframe account.',
+			};
+		case 409:
+			return {
+				message: 'This Idempotency-Key was already used with different parameters',
+				description:
+					'Apiframe keeps the first request made with a key for 24 hours. Use a new Idempotency Key (option) or send the original parameters.',
+			};
+		case 429:
+			return {
+				message: 'Apiframe kept answering "too many requests"',
+				description: 'The account is rate limited. Run fewer items at once or try again in a minute.',
+			};
+		default:
+			return {
+				message: `Apiframe is unavailable (HTTP ${error.statusCode})${said ? `: ${said}` : ''}`,
+				description: `Retried with backoff without success${job}. Nothing was billed twice; run the item again later.`,
+			};
+	}
+}
+
+/** Every error leaves the nodes through here: explained, with the job ID, and without the API key. */
+export function toNodeError(node: INode, error: unknown, context: ErrorContext): NodeApiError | NodeOperationError {
+	const clean = (text: string) => redactSecret(text, context.apiKey);
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		if (context.apiKey) {
+			error.message = clean(error.message);
+			if (error.description) error.description = clean(error.description);
+		}
+		return error;
+	}
+	if (error instanceof ApiframeHttpError) {
+		const { message, description } = explain(error, context);
+		const requestId = error.requestId ? `\nRequest ID: ${error.requestId}` : '';
+		return new NodeApiError(node, { statusCode: error.statusCode, body: error.body } as JsonObject, {
+			message: clean(message),
+			description: clean(description + requestId),
+			httpCode: String(error.statusCode),
+			itemIndex: context.itemIndex,
+		});
+	}
+	if (error instanceof JobWaitTimeoutError) {
+		return new NodeOperationError(node, clean(`${error.message}: stopped waiting`), {
+			itemIndex: context.itemIndex,
+			description: `Nothing is lost: job ${error.job.jobId} keeps running on Apiframe. Collect its images later with Job → Wait (Job ID ${error.job.jobId}), or raise Output Options → Timeout.`,
+		});
+	}
+	if (error instanceof CancelledError) {
+		return new NodeOperationError(node, 'The execution was cancelled while waiting for Apiframe', {
+			itemIndex: context.itemIndex,
+			description: context.jobId ? `Job ${context.jobId} keeps running; fetch it later with Job → Get.` : undefined,
+		});
+	}
+	const text = clean(error instanceof Error ? error.message : String(error));
+	if (isNetworkError(error)) {
+		return new NodeOperationError(node, `Could not reach Apiframe: ${text}`, {
+			itemIndex: context.itemIndex,
+			description: 'Retried with backoff without success. Check the Base URL of the credential and the network.',
+		});
+	}
+	return new NodeOperationError(node, text, { itemIndex: context.itemIndex });
+}

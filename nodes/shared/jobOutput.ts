@@ -1,0 +1,67 @@
+import type { IBinaryData, IBinaryKeyData, IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import type { ApiContext } from './api';
+import { downloadImageAsBinary } from './images';
+import type { ParsedJob } from './job';
+
+export type ItemsPer = 'job' | 'image';
+
+export interface JobOutputOptions {
+	/** Download the result images into binary properties (off: URLs only). */
+	download: boolean;
+	binaryPropertyName: string;
+	itemsPer: ItemsPer;
+}
+
+export const DEFAULT_JOB_OUTPUT: JobOutputOptions = { download: true, binaryPropertyName: 'data', itemsPer: 'job' };
+
+/** `data`, `data_1`, `data_2`…: the first image keeps the plain name most workflows expect. */
+export function binaryKeyFor(baseName: string, imageIndex: number): string {
+	return imageIndex === 0 ? baseName : `${baseName}_${imageIndex}`;
+}
+
+export function jobJson(job: ParsedJob): IDataObject {
+	const json: IDataObject = {
+		jobId: job.jobId,
+		status: job.status,
+		model: job.model,
+		imageUrls: job.imageUrls,
+		creditCost: job.creditCost,
+		progress: job.progress,
+		error: job.error,
+		createdAt: job.createdAt,
+		completedAt: job.completedAt,
+		expired: job.expired || undefined,
+	};
+	for (const key of Object.keys(json)) if (json[key] === undefined) delete json[key];
+	return json;
+}
+
+/** One shape for every place that hands a job on: Generate, Job → Get / Wait, and the trigger. */
+export async function jobToItems(
+	ctx: ApiContext,
+	job: ParsedJob,
+	options: JobOutputOptions,
+	extraJson: IDataObject = {},
+	pairedItem?: { item: number },
+): Promise<INodeExecutionData[]> {
+	const base = { ...jobJson(job), ...extraJson };
+	const downloads: IBinaryData[] = [];
+	if (options.download && job.status === 'COMPLETED') {
+		for (const [index, url] of job.imageUrls.entries()) {
+			downloads.push(await downloadImageAsBinary(ctx, url, job.jobId, index + 1));
+		}
+	}
+	const withPairing = (item: INodeExecutionData) => (pairedItem ? { ...item, pairedItem } : item);
+	if (options.itemsPer === 'image' && job.imageUrls.length > 0) {
+		return job.imageUrls.map((url, index) =>
+			withPairing({
+				json: { ...base, imageIndex: index + 1, imageUrl: url },
+				...(downloads[index] ? { binary: { [options.binaryPropertyName]: downloads[index] } } : {}),
+			}),
+		);
+	}
+	const binary: IBinaryKeyData = {};
+	downloads.forEach((data, index) => (binary[binaryKeyFor(options.binaryPropertyName, index)] = data));
+	return [withPairing({ json: base, ...(downloads.length ? { binary } : {}) })];
+}
