@@ -1,0 +1,88 @@
+import type {
+	IDataObject,
+	IHookFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { getAccount } from '../shared/api';
+import { isValidWebhookSignature } from '../shared/signature';
+import { deliveryKey, isDuplicateDelivery } from './deliveryLog';
+import { triggerDescriptionProperties } from './description';
+import { itemsForDelivery, readTriggerOptions } from './deliveryItems';
+import { parseWebhookPayload } from './webhookPayload';
+
+function answer(ctx: IWebhookFunctions, status: number, body: IDataObject): IWebhookResponseData {
+	ctx.getResponseObject().status(status).json(body);
+	return { noWebhookResponse: true };
+}
+
+export class SeedreamTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Seedream Trigger',
+		name: 'seedreamTrigger',
+		icon: { light: 'file:seedreamTrigger.svg', dark: 'file:seedreamTrigger.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"On " + $parameter["events"].join(", ")}}',
+		description: 'Starts the workflow when an Apiframe Seedream job finishes, with its images as files',
+		defaults: { name: 'Seedream Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'apiframeApi', required: true }],
+		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'seedream' }],
+		properties: triggerDescriptionProperties,
+	};
+
+	// Apiframe takes the webhook URL with each job, so there is nothing to register remotely:
+	// these only keep the URL in static data for the user to see.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				const staticData = this.getWorkflowStaticData('node');
+				return staticData.webhookUrl === this.getNodeWebhookUrl('default');
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				this.getWorkflowStaticData('node').webhookUrl = this.getNodeWebhookUrl('default');
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				delete this.getWorkflowStaticData('node').webhookUrl;
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const request = this.getRequestObject();
+		const rawBody: Buffer | undefined = (request as unknown as { rawBody?: Buffer }).rawBody;
+		const options = readTriggerOptions(this);
+		if (options.verifySignature) {
+			const { apiKey } = await getAccount(this);
+			const signature = this.getHeaderData()['x-webhook-signature'];
+			if (!rawBody || !isValidWebhookSignature(apiKey, rawBody, signature)) {
+				return answer(this, 401, { error: 'Missing or invalid X-Webhook-Signature' });
+			}
+		}
+		const body = rawBody ?? Buffer.from(JSON.stringify(this.getBodyData() ?? {}));
+		const payload = parseWebhookPayload(body, this.getHeaderData()['x-webhook-event']);
+		if (!payload.ok) {
+			return answer(this, payload.status, payload.status < 300 ? { received: true, ignored: payload.reason } : { error: payload.reason });
+		}
+		if (!options.events.includes(payload.event)) {
+			return answer(this, 200, { received: true, ignored: `event "${payload.event}" is not selected in the trigger` });
+		}
+		const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
+		if (isDuplicateDelivery(this.getWorkflowStaticData('node'), scope, deliveryKey(payload.job.jobId, payload.event))) {
+			return answer(this, 200, { received: true, duplicate: true });
+		}
+		// Answer at once, then download: a slow CDN must not make Apiframe retry the delivery.
+		answer(this, 200, { received: true });
+		const items: INodeExecutionData[] = await itemsForDelivery(this, payload.event, payload.job, options);
+		return { noWebhookResponse: true, workflowData: [items] };
+	}
+}

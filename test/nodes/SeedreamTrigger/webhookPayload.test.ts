@@ -1,0 +1,39 @@
+import { isDuplicateDelivery } from '../../../nodes/SeedreamTrigger/deliveryLog';
+import { parseWebhookPayload, WEBHOOK_BODY_MAX_BYTES } from '../../../nodes/SeedreamTrigger/webhookPayload';
+
+const raw = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
+
+describe('reading a webhook delivery', () => {
+	it('reads a completed delivery with result as {images} or as a URL string', () => {
+		const withImages = parseWebhookPayload(raw({ event: 'completed', jobId: 'j1', status: 'COMPLETED', result: { images: ['https://cdn/j1-1.png'] }, creditCost: 4 }), 'completed');
+		expect(withImages).toMatchObject({ ok: true, event: 'completed', job: { jobId: 'j1', imageUrls: ['https://cdn/j1-1.png'], creditCost: 4 } });
+		const withString = parseWebhookPayload(raw({ jobId: 'j2', status: 'COMPLETED', result: 'https://cdn/j2-1.jpg' }), 'completed');
+		expect(withString).toMatchObject({ ok: true, job: { imageUrls: ['https://cdn/j2-1.jpg'] } });
+	});
+
+	it('takes the event from the header first, then from "event" or "type"', () => {
+		expect(parseWebhookPayload(raw({ event: 'progress', jobId: 'j' }), 'FAILED')).toMatchObject({ ok: true, event: 'failed' });
+		expect(parseWebhookPayload(raw({ type: 'progress', jobId: 'j', progress: 40 }), undefined)).toMatchObject({ ok: true, event: 'progress', job: { progress: 40 } });
+	});
+
+	it('answers bad input with a status and a reason', () => {
+		expect(parseWebhookPayload(raw('{not json'), 'completed')).toEqual({ ok: false, status: 400, reason: 'Body is not valid JSON' });
+		expect(parseWebhookPayload(raw([1, 2]), 'completed')).toMatchObject({ ok: false, status: 400 });
+		expect(parseWebhookPayload(raw({ status: 'COMPLETED' }), 'completed')).toEqual({ ok: false, status: 400, reason: 'No jobId in the body' });
+		expect(parseWebhookPayload(raw({ jobId: 'j' }), undefined)).toMatchObject({ ok: false, status: 400 });
+		expect(parseWebhookPayload(raw({ jobId: 'j' }), 'exploded')).toMatchObject({ ok: false, status: 200, reason: 'Unknown event "exploded" ignored' });
+		expect(parseWebhookPayload(Buffer.alloc(WEBHOOK_BODY_MAX_BYTES + 1, 32), 'completed')).toMatchObject({ ok: false, status: 413 });
+	});
+});
+
+describe('the delivery log', () => {
+	it('lets each (jobId, event) through once and stays bounded', () => {
+		const staticData = {};
+		expect(isDuplicateDelivery(staticData, 'wf-a', 'j1:completed')).toBe(false);
+		expect(isDuplicateDelivery(staticData, 'wf-a', 'j1:completed')).toBe(true);
+		expect(isDuplicateDelivery(staticData, 'wf-a', 'j1:failed')).toBe(false);
+		const fresh = {};
+		for (let i = 0; i < 2100; i++) isDuplicateDelivery(fresh, 'wf-b', `job${i}:completed`);
+		expect((fresh as { seenDeliveries: string[] }).seenDeliveries).toHaveLength(2000);
+	});
+});
