@@ -1,0 +1,67 @@
+import type { INode, INodeExecutionData, INodeParameters } from 'n8n-workflow';
+
+import { ApiframeApi } from '../../dist/credentials/ApiframeApi.credentials';
+import { Seedream } from '../../dist/nodes/Seedream/Seedream.node';
+import { SeedreamTrigger } from '../../dist/nodes/SeedreamTrigger/SeedreamTrigger.node';
+import { setTimeScale } from '../../dist/nodes/shared/timing';
+import type { RunResult } from '../harness';
+import { runWorkflow } from '../harness';
+import type { Simulator } from '../simulator';
+
+export const SEEDREAM_TYPE = 'n8n-nodes-seedream.seedream';
+export const TRIGGER_TYPE = 'n8n-nodes-seedream.seedreamTrigger';
+export const seedreamNodeType = new Seedream();
+export const triggerNodeType = new SeedreamTrigger();
+export const credentialType = new ApiframeApi();
+
+/** The simulator and the node run on one clock: a 15 s job in 150 ms, a 2 s poll in 20 ms. */
+export const TEST_TIME_SCALE = 0.01;
+export const TEST_IMAGE_SCALE = 1 / 32;
+export function useTestTimeScale(scale = TEST_TIME_SCALE): void {
+	setTimeScale(scale);
+}
+
+export function rows(prompts: string[], extra: (index: number) => Record<string, unknown> = () => ({})): INodeExecutionData[] {
+	return prompts.map((prompt, index) => ({ json: { row: index + 1, prompt, ...extra(index) } }));
+}
+
+export interface RunSeedreamOptions {
+	sim: Simulator;
+	parameters: INodeParameters;
+	items?: INodeExecutionData[];
+	continueOnFail?: boolean;
+	executionId?: string;
+	apiKey?: string;
+	abortSignal?: AbortSignal;
+}
+
+/** Runs Start → Seedream through n8n's own engine against the simulator. */
+export async function runSeedream(options: RunSeedreamOptions): Promise<RunResult> {
+	const node: INode = {
+		id: 'seedream-node-1',
+		name: 'Seedream',
+		type: SEEDREAM_TYPE,
+		typeVersion: 1,
+		position: [200, 0],
+		parameters: options.parameters,
+		credentials: { apiframeApi: { id: 'cred-1', name: 'Apiframe account' } },
+		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	};
+	return await runWorkflow({
+		nodeTypes: { [SEEDREAM_TYPE]: seedreamNodeType },
+		credentialTypes: [credentialType],
+		credentials: { apiframeApi: { apiKey: options.apiKey ?? options.sim.apiKey, baseUrl: options.sim.url } },
+		workflow: { nodes: [node], connections: {} },
+		inputItems: options.items ?? [{ json: {} }],
+		executionId: options.executionId,
+		abortSignal: options.abortSignal,
+	});
+}
+
+export function generateParameters(extra: INodeParameters = {}): INodeParameters {
+	return { resource: 'image', operation: 'generate', prompt: '={{ $json.prompt }}', ...extra };
+}
+
+export function submitsOf(sim: Simulator) {
+	return sim.requests().filter((r) => r.method === 'POST' && r.path === '/v2/images/generate');
+}
