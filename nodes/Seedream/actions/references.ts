@@ -34,7 +34,7 @@ export async function uploadReferenceImages(ctx: IExecuteSingleFunctions, names:
 			throw new Error(`The reference image in binary property "${name}" is larger than 25 MB, the upload limit`);
 		}
 		const form = new FormData();
-		form.append('file', new Blob([buffer], { type: meta.mimeType }), meta.fileName ?? `${name}.${meta.fileExtension ?? 'png'}`);
+		form.append('file', new Blob([new Uint8Array(buffer)], { type: meta.mimeType }), meta.fileName ?? `${name}.${meta.fileExtension ?? 'png'}`);
 		const uploaded = await apiframeRequest<IDataObject>(ctx, {
 			method: 'POST',
 			path: '/v2/uploads',

@@ -40,7 +40,15 @@ export const jobDescription: INodeProperties[] = [
 							type: 'generic',
 							properties: {
 								continue: '={{ !!$response.body.hasMore && !!$response.body.nextCursor }}',
-								request: { qs: { cursor: '={{ $response.body.nextCursor }}' } },
+								// This replaces the whole query string, so the filters are carried over.
+								request: {
+									qs: {
+										cursor: '={{ $response.body?.nextCursor }}',
+										limit: '={{ $request.qs.limit }}',
+										model: '={{ $request.qs.model }}',
+										status: '={{ $request.qs.status }}',
+									},
+								},
 							},
 						},
 					},
