@@ -1,0 +1,190 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
+
+import { cleanupHarness, readBinary, runWebhook } from '../../harness';
+import type { Simulator } from '../../simulator';
+import { signWebhook, startSimulator } from '../../simulator';
+import { imageSize } from '../../support/imageSize';
+import {
+	credentialType,
+	generateParameters,
+	rows,
+	runSeedream,
+	TEST_IMAGE_SCALE,
+	TEST_TIME_SCALE,
+	TRIGGER_TYPE,
+	triggerNodeType,
+	useTestTimeScale,
+} from '../../support/seedream';
+
+interface Received {
+	status?: number;
+	body?: unknown;
+	items?: INodeExecutionData[];
+	event?: string;
+}
+
+/** A stand-in for n8n's webhook server: each POST runs the trigger's webhook() through n8n-core. */
+class TriggerReceiver {
+	readonly received: Received[] = [];
+	staticData: IDataObject = {};
+	parameters: INode['parameters'] = { events: ['completed', 'failed'] };
+	private server?: Server;
+	url = '';
+
+	constructor(private readonly sim: Simulator) {}
+
+	async start(): Promise<void> {
+		this.server = createServer((req, res) => {
+			const chunks: Buffer[] = [];
+			req.on('data', (chunk: Buffer) => chunks.push(chunk));
+			req.on('end', () => {
+				void this.deliver(Buffer.concat(chunks), req.headers as Record<string, string>).then((outcome) => {
+					res.writeHead(outcome.status ?? 200, { 'content-type': 'application/json' });
+					res.end(JSON.stringify(outcome.body ?? {}));
+				});
+			});
+		});
+		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+		this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/webhook/seedream`;
+	}
+
+	async deliver(body: Buffer, headers: Record<string, string>): Promise<Received> {
+		const result = await runWebhook({
+			nodeType: triggerNodeType,
+			credentialTypes: [credentialType],
+			credentials: { apiframeApi: { apiKey: this.sim.apiKey, baseUrl: this.sim.url } },
+			node: { id: 'trigger-1', name: 'Seedream Trigger', type: TRIGGER_TYPE, typeVersion: 1, position: [0, 0], parameters: this.parameters, webhookId: 'hook-1' },
+			workflowStaticData: this.staticData,
+			request: { method: 'POST', headers, body },
+		});
+		this.staticData = result.staticData;
+		const outcome: Received = { status: result.responseStatus, body: result.responseBody, items: result.items?.[0], event: headers['x-webhook-event'] };
+		this.received.push(outcome);
+		return outcome;
+	}
+
+	async stop(): Promise<void> {
+		await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+	}
+}
+
+async function until<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
+	const started = Date.now();
+	for (;;) {
+		const value = probe();
+		if (value) return value;
+		if (Date.now() - started > timeoutMs) throw new Error('Timed out waiting');
+		await new Promise((resolve) => setTimeout(resolve, 20));
+	}
+}
+
+describe('Seedream Trigger receiving real deliveries from the simulator', () => {
+	let sim: Simulator;
+	let receiver: TriggerReceiver;
+
+	beforeAll(async () => {
+		useTestTimeScale();
+		sim = await startSimulator({ timeScale: TEST_TIME_SCALE, imageScale: TEST_IMAGE_SCALE });
+		receiver = new TriggerReceiver(sim);
+		await receiver.start();
+	});
+	beforeEach(() => {
+		sim.reset();
+		receiver.received.length = 0;
+		receiver.staticData = {};
+		receiver.parameters = { events: ['completed', 'failed'] };
+	});
+	afterAll(async () => {
+		await receiver.stop();
+		await sim.close();
+		await cleanupHarness();
+	});
+
+	async function submit(prompts: string[], events = ['completed', 'failed']) {
+		const result = await runSeedream({
+			sim,
+			parameters: generateParameters({ waitForCompletion: false, options: { webhookUrl: receiver.url, webhookEvents: events } }),
+			items: rows(prompts),
+		});
+		return result.output('Seedream').map((item) => String(item.json.jobId));
+	}
+
+	it('a completed job starts the workflow with its image as a file', async () => {
+		const [jobId] = await submit(['a lighthouse in a storm']);
+		const delivery = await until(() => receiver.received.find((r) => r.items));
+		expect(delivery.status).toBe(200);
+		const [item] = delivery.items!;
+		expect(item.json).toMatchObject({ event: 'completed', jobId, status: 'COMPLETED', model: 'seedream-4.5', creditCost: 4, imageUrls: [expect.any(String)], completedAt: expect.any(String) });
+		expect(item.binary!.data.fileName).toBe(`${jobId}-1.jpg`);
+		expect(imageSize(await readBinary(item))).toMatchObject({ format: 'jpg', width: 64, height: 64 });
+		await until(() => sim.jobs()[0].webhookStatus === 'delivered');
+	});
+
+	it('a failed job yields one item with Apiframe\'s error', async () => {
+		const [jobId] = await submit(['something forbidden [[fail]]']);
+		const delivery = await until(() => receiver.received.find((r) => r.items));
+		expect(delivery.items).toHaveLength(1);
+		expect(delivery.items![0].json).toMatchObject({ event: 'failed', jobId, status: 'FAILED', error: expect.stringMatching(/Content policy/) });
+		expect(delivery.items![0].binary).toBeUndefined();
+	});
+
+	it('a forged or tampered delivery gets 401 and starts nothing', async () => {
+		await submit(['a quiet forest']);
+		const real = await until(() => sim.deliveries().find((d) => d.status === 200));
+		const tampered = real.body.replace('COMPLETED', 'FAILED');
+		const forged = await receiver.deliver(Buffer.from(tampered), { 'content-type': 'application/json', 'x-webhook-event': 'failed', 'x-webhook-signature': real.signature });
+		expect(forged).toMatchObject({ status: 401, body: { error: 'Missing or invalid X-Webhook-Signature' }, items: undefined });
+		const unsigned = await receiver.deliver(Buffer.from(real.body), { 'content-type': 'application/json', 'x-webhook-event': 'completed' });
+		expect(unsigned).toMatchObject({ status: 401, items: undefined });
+		const wrongKey = await receiver.deliver(Buffer.from(real.body), { 'x-webhook-event': 'completed', 'x-webhook-signature': signWebhook('afk_someone_else', real.body) });
+		expect(wrongKey).toMatchObject({ status: 401, items: undefined });
+	});
+
+	it('a duplicate delivery yields nothing new', async () => {
+		await submit(['a red kite']);
+		const real = await until(() => sim.deliveries().find((d) => d.status === 200));
+		const again = await receiver.deliver(Buffer.from(real.body), { 'x-webhook-event': real.event, 'x-webhook-signature': real.signature });
+		expect(again).toMatchObject({ status: 200, body: { received: true, duplicate: true }, items: undefined });
+		expect(receiver.received.filter((r) => r.items)).toHaveLength(1);
+	});
+
+	it('events not chosen are answered 200 and start nothing', async () => {
+		await submit(['a slow sunrise'], ['progress', 'completed']);
+		await until(() => receiver.received.find((r) => r.items));
+		await until(() => sim.jobs()[0].webhookStatus === 'delivered');
+		const progress = receiver.received.filter((r) => r.event === 'progress');
+		expect(progress.length).toBeGreaterThan(0);
+		expect(progress.every((r) => r.status === 200 && r.items === undefined)).toBe(true);
+	});
+
+	it('can re-read the job from the API instead of trusting the payload', async () => {
+		receiver.parameters = { events: ['completed'], options: { readJobFromApi: true } };
+		const [jobId] = await submit(['a glass of water']);
+		const delivery = await until(() => receiver.received.find((r) => r.items));
+		expect(delivery.items![0].json).toMatchObject({ jobId, readFromApi: true });
+		expect(sim.requests().some((r) => r.method === 'GET' && r.path === `/v2/jobs/${jobId}`)).toBe(true);
+	});
+
+	it('answers bad input clearly and never fetches non-web URLs', async () => {
+		const send = (body: string, event = 'completed') =>
+			receiver.deliver(Buffer.from(body), { 'x-webhook-event': event, 'x-webhook-signature': signWebhook(sim.apiKey, body) });
+		expect(await send('{not json')).toMatchObject({ status: 400, body: { error: 'Body is not valid JSON' } });
+		expect(await send(JSON.stringify({ status: 'COMPLETED' }))).toMatchObject({ status: 400, body: { error: 'No jobId in the body' } });
+		expect(await send(JSON.stringify({ jobId: 'x1' }), 'exploded')).toMatchObject({ status: 200, body: { ignored: 'Unknown event "exploded" ignored' } });
+		const sneaky = await send(JSON.stringify({ jobId: 'x2', status: 'COMPLETED', result: 'file:///etc/passwd' }));
+		expect(sneaky.status).toBe(200);
+		expect(sneaky.items![0].json).toMatchObject({ jobId: 'x2', downloadError: expect.stringMatching(/only http and https/) });
+		expect(sneaky.items![0].binary).toBeUndefined();
+		const stringResult = await send(JSON.stringify({ jobId: 'x3', status: 'COMPLETED', result: `${sim.url}/files/none-1.png` }));
+		expect(stringResult.items![0].json).toMatchObject({ jobId: 'x3', imageUrls: [`${sim.url}/files/none-1.png`], downloadError: expect.any(String) });
+	});
+
+	it('with verification off, an unsigned delivery is accepted', async () => {
+		receiver.parameters = { events: ['failed'], verifySignature: false };
+		const outcome = await receiver.deliver(Buffer.from(JSON.stringify({ event: 'failed', jobId: 'u1', status: 'FAILED', error: 'boom' })), {});
+		expect(outcome.items![0].json).toMatchObject({ event: 'failed', jobId: 'u1', error: 'boom' });
+	});
+});
