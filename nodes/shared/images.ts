@@ -49,7 +49,14 @@ class TruncatedDownloadError extends Error {
 	readonly code = 'ERR_STREAM_PREMATURE_CLOSE';
 }
 
-/** Downloads one result image (retrying like any idempotent request) and stores it as n8n binary data. */
+function drain(body: unknown): void {
+	(body as { resume?: () => void } | undefined)?.resume?.();
+}
+
+/**
+ * Downloads one result image straight into n8n's binary data store, streaming, so a batch of
+ * 4K images never sits in memory; retried like any idempotent request, including truncation.
+ */
 export async function downloadImageAsBinary(
 	ctx: ApiContext,
 	url: string,
@@ -57,30 +64,38 @@ export async function downloadImageAsBinary(
 	imageNumber: number,
 ): Promise<IBinaryData> {
 	assertWebUrl(url);
-	const response = await withRetry(
+	return await withRetry(
 		async () => {
-			const full = (await ctx.helpers.httpRequest({
+			const response = (await ctx.helpers.httpRequest({
 				method: 'GET',
 				url,
-				encoding: 'arraybuffer',
+				encoding: 'stream',
 				json: false,
 				timeout: DOWNLOAD_TIMEOUT_MS,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
 			})) as IN8nHttpFullResponse;
-			const body = bodyOrThrow<Buffer>(full);
-			if (body.length > DOWNLOAD_MAX_BYTES) {
+			if (response.statusCode < 200 || response.statusCode >= 300) {
+				drain(response.body);
+				bodyOrThrow(response);
+			}
+			const expectedBytes = Number(response.headers['content-length']);
+			if (expectedBytes > DOWNLOAD_MAX_BYTES) {
+				drain(response.body);
 				throw new Error(`The image at ${url} is larger than ${DOWNLOAD_MAX_BYTES / 1024 / 1024} MB`);
 			}
-			const expected = Number(full.headers['content-length']);
-			if (Number.isFinite(expected) && expected > 0 && body.length !== expected) {
-				throw new TruncatedDownloadError(`The image download stopped after ${body.length} of ${expected} bytes`);
+			const { mimeType, extension } = imageTypeOf(url, String(response.headers['content-type'] ?? ''));
+			const binary = await ctx.helpers.prepareBinaryData(
+				response.body as Parameters<typeof ctx.helpers.prepareBinaryData>[0],
+				imageFileName(jobId, imageNumber, extension),
+				mimeType,
+			);
+			const storedBytes = (binary as IBinaryData & { bytes?: number }).bytes;
+			if (expectedBytes > 0 && storedBytes !== undefined && storedBytes !== expectedBytes) {
+				throw new TruncatedDownloadError(`The image download stopped after ${storedBytes} of ${expectedBytes} bytes`);
 			}
-			return full;
+			return binary;
 		},
 		{ idempotent: true, signal: cancelSignalOf(ctx) },
 	);
-	const { mimeType, extension } = imageTypeOf(url, String(response.headers['content-type'] ?? ''));
-	const data = Buffer.isBuffer(response.body) ? response.body : Buffer.from(response.body as ArrayBuffer);
-	return await ctx.helpers.prepareBinaryData(data, imageFileName(jobId, imageNumber, extension), mimeType);
 }
