@@ -1,0 +1,183 @@
+/** The /v2 API surface: auth, rate limit, and the endpoints of the contract. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createJob, decodeCursor, listJobs, publicJob } from './jobs';
+import type { KeyRecord, SimState } from './state';
+import { handleUpload } from './uploads';
+import { canonicalJson, isUuid, retryAfterValue, sendJson } from './util';
+import { OTHER_MODELS, SUPPORTED_MODEL, validateGenerate } from './validation';
+
+const STATUSES = ['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'];
+const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
+export interface ApiRequest {
+	method: string;
+	path: string;
+	query: URLSearchParams;
+	req: IncomingMessage;
+	body: Buffer;
+}
+
+export function handleApi(state: SimState, r: ApiRequest, res: ServerResponse): void {
+	if (r.method === 'GET' && r.path === '/v2/models') {
+		sendJson(res, 200, { models: models(state) });
+		return;
+	}
+	const key = authenticate(state, r.req, res);
+	if (!key || !withinRateLimit(state, key, res)) return;
+
+	if (r.path === '/v2/images/generate') {
+		if (r.method !== 'POST') return notAllowed(res, 'POST');
+		return generate(state, key, r, res);
+	}
+	if (r.path === '/v2/jobs') {
+		if (r.method !== 'GET') return notAllowed(res, 'GET');
+		return list(state, key, r.query, res);
+	}
+	const jobPath = /^\/v2\/jobs\/([^/]+)$/.exec(r.path);
+	if (jobPath) {
+		if (r.method !== 'GET') return notAllowed(res, 'GET');
+		const id = decodeURIComponent(jobPath[1]);
+		if (!isUuid(id)) return sendJson(res, 400, { error: 'Validation failed', details: { id: ['must be a UUID'] } });
+		const job = state.jobs.get(id.toLowerCase());
+		// Another account's job is indistinguishable from a missing one.
+		if (!job || job.apiKey !== key.key) return sendJson(res, 404, { error: 'Job not found' });
+		return sendJson(res, 200, publicJob(state, job));
+	}
+	if (r.path === '/v2/me') {
+		if (r.method !== 'GET') return notAllowed(res, 'GET');
+		return sendJson(res, 200, me(state, key));
+	}
+	if (r.path === '/v2/uploads') {
+		if (r.method !== 'POST') return notAllowed(res, 'POST');
+		return handleUpload(state, key.key, String(r.req.headers['content-type'] ?? ''), r.body, res);
+	}
+	sendJson(res, 404, { error: 'Not found' });
+}
+
+function notAllowed(res: ServerResponse, allow: string): void {
+	sendJson(res, 405, { error: 'Method not allowed' }, { Allow: allow });
+}
+
+function authenticate(state: SimState, req: IncomingMessage, res: ServerResponse): KeyRecord | null {
+	const raw = req.headers['x-api-key'];
+	const given = Array.isArray(raw) ? raw[0] : raw;
+	if (!given) {
+		sendJson(res, 401, { error: 'API key is required' });
+		return null;
+	}
+	const key = state.keys.get(given);
+	if (!key) {
+		sendJson(res, 401, { error: 'Invalid API key' });
+		return null;
+	}
+	if (!key.active) {
+		sendJson(res, 403, { error: 'API key is inactive' });
+		return null;
+	}
+	return key;
+}
+
+/** Fixed window of 60 s (scaled) per key. */
+function withinRateLimit(state: SimState, key: KeyRecord, res: ServerResponse): boolean {
+	const limit = state.cfg.rateLimitPerMinute;
+	if (!limit) return true;
+	const windowMs = state.scaled(60000);
+	const now = Date.now();
+	let w = state.rate.get(key.key);
+	if (!w || now - w.windowStart >= windowMs) {
+		w = { windowStart: now, count: 0 };
+		state.rate.set(key.key, w);
+	}
+	if (w.count >= limit) {
+		const wait = w.windowStart + windowMs - now;
+		sendJson(res, 429, { error: 'Rate limit exceeded', limit, windowSeconds: windowMs / 1000 }, { 'Retry-After': retryAfterValue(wait) });
+		return false;
+	}
+	w.count++;
+	return true;
+}
+
+function generate(state: SimState, key: KeyRecord, r: ApiRequest, res: ServerResponse): void {
+	let body: unknown;
+	try {
+		body = JSON.parse(r.body.toString('utf8'));
+	} catch {
+		return sendJson(res, 400, { error: 'Invalid JSON body' });
+	}
+	const idemRaw = r.req.headers['idempotency-key'];
+	const idem = (Array.isArray(idemRaw) ? idemRaw[0] : idemRaw) ?? null;
+	if (idem !== null && (idem.length === 0 || idem.length > 255)) {
+		return sendJson(res, 400, {
+			error: 'Validation failed',
+			details: { 'headers.idempotency-key': ['must be 1 to 255 characters'] },
+		});
+	}
+	const v = validateGenerate(body);
+	if (!v.ok) return sendJson(res, 400, { error: 'Validation failed', details: v.details });
+
+	const canonical = canonicalJson(body);
+	if (idem !== null) {
+		const seen = state.idempotency.get(key.key)?.get(idem);
+		if (seen && Date.now() - seen.at < state.scaled(IDEMPOTENCY_TTL_MS)) {
+			if (seen.canonical !== canonical) {
+				return sendJson(res, 409, { error: 'Idempotency-Key was already used with a different request body' });
+			}
+			const job = state.jobs.get(seen.jobId);
+			if (job) return sendJson(res, 202, { jobId: job.id, status: job.status }, { 'Idempotent-Replayed': 'true' });
+		}
+	}
+
+	const cost = state.cfg.creditsPerImage;
+	if (key.credits < cost) {
+		return sendJson(res, 402, { error: 'Insufficient credits', creditsRequired: cost, creditsAvailable: key.credits });
+	}
+	const job = createJob(state, key.key, v.value, body, idem);
+	if (idem !== null) {
+		const m = state.idempotency.get(key.key) ?? new Map();
+		m.set(idem, { jobId: job.id, canonical, at: Date.now() });
+		state.idempotency.set(key.key, m);
+	}
+	sendJson(res, 202, { jobId: job.id, status: job.status });
+}
+
+function list(state: SimState, key: KeyRecord, q: URLSearchParams, res: ServerResponse): void {
+	const details: Record<string, string[]> = {};
+	const status = q.get('status') ?? undefined;
+	if (status !== undefined && !STATUSES.includes(status)) details.status = [`must be one of ${STATUSES.join(', ')}`];
+	let limit = 20;
+	if (q.has('limit')) {
+		limit = Number(q.get('limit'));
+		if (!Number.isInteger(limit) || limit < 1 || limit > 100) details.limit = ['must be an integer between 1 and 100'];
+	}
+	let cursor: number | undefined;
+	const c = q.get('cursor');
+	if (c) {
+		const seq = decodeCursor(c);
+		if (seq === null) details.cursor = ['is not a valid cursor'];
+		else cursor = seq;
+	}
+	if (Object.keys(details).length) return sendJson(res, 400, { error: 'Validation failed', details });
+	sendJson(res, 200, listJobs(state, key.key, { status, model: q.get('model') ?? undefined, limit, cursor }));
+}
+
+function me(state: SimState, key: KeyRecord): unknown {
+	const cap = state.cfg.maxConcurrentJobs;
+	return {
+		user: { id: `user_${key.id}`, email: key.email, role: 'owner' },
+		team: {
+			id: `team_${key.id}`,
+			name: key.teamName,
+			credits: key.credits,
+			plan: key.plan,
+			maxConcurrentJobs: Number.isFinite(cap) ? cap : null,
+		},
+		apiKey: { id: key.id, name: 'Simulator key', prefix: key.key.slice(0, 8) },
+	};
+}
+
+function models(state: SimState): unknown[] {
+	return [
+		{ id: SUPPORTED_MODEL, type: 'image', provider: 'bytedance', creditsPerImage: state.cfg.creditsPerImage, supported: true },
+		...OTHER_MODELS.map((id) => ({ id, type: 'image', supported: false })),
+	];
+}

@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { parseArgs } from './cli';
+
+describe('parseArgs', () => {
+	test('flags, --flag=value and environment variables; flags win over env', () => {
+		const o = parseArgs(['--port', '9000', '--time-scale=0.1', '--rate-limit', '30', '--credits', '50'], {
+			SIM_PORT: '1234',
+			SIM_LATENCY_MS: '2000',
+			SIM_MAX_CONCURRENT_JOBS: '3',
+			SIM_API_KEY: 'afk_env_key_0000000000000000000000000000000',
+		});
+		expect(o).toMatchObject({
+			port: 9000,
+			timeScale: 0.1,
+			rateLimitPerMinute: 30,
+			latencyMs: 2000,
+			maxConcurrentJobs: 3,
+			keys: [{ key: 'afk_env_key_0000000000000000000000000000000', credits: 50 }],
+		});
+	});
+
+	test('defaults to port 8787; unknown flags and non-numbers are errors', () => {
+		expect(parseArgs([], {}).port).toBe(8787);
+		expect(() => parseArgs(['--nope', '1'], {})).toThrow(/unknown argument/);
+		expect(() => parseArgs(['--port', 'abc'], {})).toThrow(/must be a number/);
+		expect(() => parseArgs(['--port'], {})).toThrow(/needs a value/);
+	});
+});
+
+test('the CLI prints its URL and key, serves the API and exits cleanly on SIGTERM', async () => {
+	const root = path.resolve(__dirname, '../..');
+	const child = spawn(
+		process.execPath,
+		[require.resolve('ts-node/dist/bin.js'), '--transpile-only', 'test/simulator/cli.ts', '--port', '0', '--credits', '40'],
+		{ cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+	);
+	const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+	try {
+		let out = '';
+		const ready = await new Promise<string>((resolve, reject) => {
+			const timer = setTimeout(() => reject(new Error(`no banner; output: ${out}`)), 20000);
+			child.stdout.on('data', (c: Buffer) => {
+				out += c.toString();
+				if (/Admin: /.test(out)) {
+					clearTimeout(timer);
+					resolve(out);
+				}
+			});
+		});
+		const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(ready)?.[1];
+		const key = /API key: (afk_\S+)/.exec(ready)?.[1];
+		expect(url).toBeDefined();
+		expect(ready).toContain('curl');
+		const me = await fetch(`${url}/v2/me`, { headers: { 'X-API-Key': key as string } });
+		expect(me.status).toBe(200);
+		expect(((await me.json()) as { team: { credits: number } }).team.credits).toBe(40);
+		child.kill('SIGTERM');
+		expect(await exited).toBe(0);
+	} finally {
+		if (child.exitCode === null) child.kill('SIGKILL');
+		await exited;
+	}
+});

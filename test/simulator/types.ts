@@ -1,0 +1,161 @@
+/** Public and shared types of the Apiframe v2 simulator. */
+
+export interface SimulatorOptions {
+	/** Port to listen on; 0 picks a free one (the CLI defaults to 8787). */
+	port?: number;
+	host?: string;
+	/** Base URL written into result/upload URLs, when clients reach the simulator by another name (e.g. from a container). */
+	publicUrl?: string;
+	/** Mean job duration in simulated ms, counted from the start of PROCESSING. */
+	latencyMs?: number;
+	/** Uniform +/- spread around latencyMs, deterministic per job id. */
+	latencySpreadMs?: number;
+	/** Multiplies every simulated wait (latency, Retry-After, webhook backoff, rate window, retention). */
+	timeScale?: number;
+	/** Multiplies output pixel sizes, so tests need not encode 4096 px images. */
+	imageScale?: number;
+	/** Per key; 0 or Infinity means no cap. */
+	maxConcurrentJobs?: number;
+	/** Per key requests per (60 s * timeScale) window; 0 = off. */
+	rateLimitPerMinute?: number;
+	retentionMs?: number;
+	keys?: KeySpec[];
+	creditsPerImage?: number;
+	/** Extra delivery attempts after the first, backoff 1 s, 2 s, 4 s… (scaled). */
+	webhookRetries?: number;
+}
+
+export interface KeySpec {
+	key: string;
+	credits?: number;
+	active?: boolean;
+	email?: string;
+	teamName?: string;
+	plan?: string;
+}
+
+export interface FaultSpec {
+	kind: 429 | 500 | 503 | 'reset' | 'stall' | 'slow-download' | 'truncate-download';
+	/** Applies to the next N matching requests. */
+	count: number;
+	pathPrefix?: string;
+	method?: string;
+	/** For 429, in simulated seconds (scaled). Default 1. */
+	retryAfterSeconds?: number;
+	/** Real ms: how long 'stall' holds the request (default 30000) or 'slow-download' takes (default 5000). */
+	stallMs?: number;
+}
+
+export interface RecordedRequest {
+	at: string;
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	/** Lower-case names; X-API-Key masked like 'afk_…1234'. */
+	headers: Record<string, string>;
+	/** Parsed JSON, raw text when not JSON, '<multipart N bytes>', or null when empty. */
+	body: unknown;
+	/** null while in flight; 0 when the simulator dropped the connection (fault) instead of answering. */
+	status: number | null;
+	/** Set when a fault answered this request. */
+	fault?: string;
+}
+
+export type JobStatus = 'QUEUED' | 'PROCESSING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+export type WebhookEvent = 'progress' | 'completed' | 'failed';
+export type WebhookStatus = 'pending' | 'delivered' | 'failed' | null;
+
+export interface SeedreamParams {
+	image_input?: string[];
+	output_format?: 'jpg' | 'png';
+	guidance_scale?: number;
+	use_pre_llm?: boolean;
+	enhance_prompt?: boolean;
+	seed?: number;
+	aspect_ratio?: string;
+	size?: '2K' | '4K' | 'custom';
+	width?: number;
+	height?: number;
+}
+
+export interface WebhookDelivery {
+	jobId: string;
+	event: WebhookEvent;
+	url: string;
+	/** 1 for the first try, 2.. for retries. */
+	attempt: number;
+	at: string;
+	/** HTTP status of the receiver's answer, when it answered. */
+	status?: number;
+	/** Network error text, when it did not. */
+	error?: string;
+	/** The exact body sent and its signature header, so tests can re-verify. */
+	body: string;
+	signature: string;
+}
+
+/** The simulator's internal record of a job (what GET /__sim/jobs returns). */
+export interface SimJob {
+	id: string;
+	apiKeyMasked: string;
+	model: string;
+	prompt: string;
+	/** The request body exactly as received (parsed). */
+	body: unknown;
+	params: SeedreamParams;
+	/** Seed actually used: the requested one, or one derived from the job id. */
+	seed: number;
+	width: number;
+	height: number;
+	format: 'jpg' | 'png';
+	status: JobStatus;
+	progress: number | null;
+	error: string | null;
+	/** Credits taken at submit. */
+	chargedCredits: number;
+	refunded: boolean;
+	creditCost: number | null;
+	idempotencyKey: string | null;
+	createdAt: string;
+	startedAt: string | null;
+	completedAt: string | null;
+	/** Real ms the job spends PROCESSING (null for a job that never ends). */
+	durationMs: number | null;
+	expired: boolean;
+	result: { images: string[] } | null;
+	webhookUrl: string | null;
+	webhookEvents: WebhookEvent[];
+	webhookStatus: WebhookStatus;
+	deliveries: WebhookDelivery[];
+}
+
+/** The job object of GET /v2/jobs/:id, as the contract describes it. */
+export interface PublicJob {
+	id: string;
+	status: JobStatus;
+	model: string;
+	progress: number | null;
+	error: string | null;
+	creditCost: number | null;
+	result: { images: string[] } | null;
+	webhookStatus: WebhookStatus;
+	createdAt: string;
+	completedAt: string | null;
+	expired: boolean;
+}
+
+export interface Simulator {
+	/** e.g. 'http://127.0.0.1:43123', no trailing slash. */
+	url: string;
+	/** The first configured key. */
+	apiKey: string;
+	requests(): RecordedRequest[];
+	jobs(): SimJob[];
+	deliveries(): WebhookDelivery[];
+	credits(key: string): number;
+	injectFaults(f: FaultSpec): void;
+	/** Add or change a key (same as POST /__sim/keys). */
+	setKey(k: KeySpec): void;
+	reset(): void;
+	close(): Promise<void>;
+}
