@@ -33,6 +33,8 @@ export interface RunSeedreamOptions {
 	executionId?: string;
 	apiKey?: string;
 	abortSignal?: AbortSignal;
+	/** Node settings as the editor stores them, e.g. { retryOnFail: true, waitBetweenTries: 10 }. */
+	nodeSettings?: Partial<INode>;
 }
 
 /** Runs Start → Seedream through n8n's own engine against the simulator. */
@@ -46,6 +48,7 @@ export async function runSeedream(options: RunSeedreamOptions): Promise<RunResul
 		parameters: options.parameters,
 		credentials: { apiframeApi: { id: 'cred-1', name: 'Apiframe account' } },
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		...options.nodeSettings,
 	};
 	return await runWorkflow({
 		nodeTypes: { [SEEDREAM_TYPE]: seedreamNodeType },

@@ -10,9 +10,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import { acquireJobSlot } from '../../shared/accountLimits';
 import { cancelSignalOf, getAccount } from '../../shared/api';
 import { IDEMPOTENCY_KEY_MAX_CHARS } from '../../shared/constants';
-import { parseJob } from '../../shared/job';
+import { isTerminal, parseJob } from '../../shared/job';
 import { jobToItems } from '../../shared/jobOutput';
-import { waitForJob } from '../../shared/polling';
+import { getJob, waitForJob } from '../../shared/polling';
 import { readOutputOptions } from '../shared/descriptions';
 import { runItem } from './itemErrors';
 import { explainFinishedJob } from './jobOutcome';
@@ -92,7 +92,10 @@ export async function generateImage(
 				if (sent.body.webhookUrl) json.webhookUrl = sent.body.webhookUrl;
 				return [{ json, pairedItem: { item: itemIndex } }];
 			}
-			job = await waitForJob(this, state.jobId, output.timeoutMs, parseJob({ ...sent.accepted, id: state.jobId }));
+			const accepted = parseJob({ ...sent.accepted, id: state.jobId });
+			// A replayed Idempotency-Key answers with the job's current status but no result: read it.
+			const known = isTerminal(accepted.status) ? parseJob(await getJob(this, state.jobId)) : accepted;
+			job = await waitForJob(this, state.jobId, output.timeoutMs, known);
 		} finally {
 			release();
 		}

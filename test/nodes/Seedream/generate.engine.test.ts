@@ -106,6 +106,30 @@ describe('Image → Generate through n8n', () => {
 		expect(sim.jobs()).toHaveLength(19);
 	});
 
+	it('accepts numbers and booleans typed as text in a spreadsheet', async () => {
+		const result = await runSeedream({
+			sim,
+			parameters: generateParameters({ options: { guidanceScale: '={{ $json.guidance }}', seed: '={{ $json.seed }}' } }),
+			items: rows(['a kite'], () => ({ guidance: '4.5', seed: '42' })),
+		});
+		expect(result.output('Seedream')[0].binary!.data).toBeDefined();
+		expect(submitsOf(sim)[0].body).toMatchObject({ seedreamParams: { guidance_scale: 4.5, seed: 42 } });
+	});
+
+	it("n8n's Retry On Fail gets the original job back: one job, one bill", async () => {
+		sim.injectFaults({ kind: 500, count: 8, pathPrefix: '/files/' });
+		const result = await runSeedream({
+			sim,
+			nodeSettings: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
+			parameters: generateParameters(),
+			items: rows(['a paper boat']),
+		});
+		expect(result.output('Seedream')[0].binary!.data).toBeDefined();
+		expect(submitsOf(sim)).toHaveLength(2);
+		expect(sim.jobs()).toHaveLength(1);
+		expect(sim.credits(sim.apiKey)).toBe(100000 - 4);
+	});
+
 	it('without continue-on-fail, a bad row stops the node with the field named', async () => {
 		const result = await runSeedream({
 			sim,
@@ -142,6 +166,10 @@ describe('Image → Generate through n8n', () => {
 		const creditsAfterFirst = sim.credits(sim.apiKey);
 		const second = await runSeedream({ sim, executionId, parameters: generateParameters(), items: rows(prompts(5)) });
 		expect(second.output('Seedream').map((i) => i.json.jobId)).toEqual(first.output('Seedream').map((i) => i.json.jobId));
+		// The re-run hands over the same files, not just the same job IDs.
+		for (const [index, item] of second.output('Seedream').entries()) {
+			expect((await second.binary(item)).equals(await first.binary(first.output('Seedream')[index]))).toBe(true);
+		}
 		expect(sim.jobs()).toHaveLength(5);
 		expect(submitsOf(sim)).toHaveLength(10);
 		expect(sim.credits(sim.apiKey)).toBe(creditsAfterFirst);
