@@ -2,17 +2,15 @@ import type { IDataObject, INodeExecutionData, IWebhookFunctions } from 'n8n-wor
 
 import type { ParsedJob } from '../shared/job';
 import { parseJob } from '../shared/job';
-import type { ItemsPer } from '../shared/jobOutput';
+import type { JobOutputOptions } from '../shared/jobOutput';
 import { jobJson, jobToItems } from '../shared/jobOutput';
+import { readJobOutputOptions } from '../shared/outputDescriptions';
 import { getJob } from '../shared/polling';
 import type { WebhookEvent } from './webhookPayload';
 
-export interface TriggerOptions {
+export interface TriggerOptions extends JobOutputOptions {
 	events: string[];
 	verifySignature: boolean;
-	download: boolean;
-	binaryPropertyName: string;
-	itemsPer: ItemsPer;
 	readJobFromApi: boolean;
 }
 
@@ -21,9 +19,7 @@ export function readTriggerOptions(ctx: IWebhookFunctions): TriggerOptions {
 	return {
 		events: ctx.getNodeParameter('events', ['completed', 'failed']) as string[],
 		verifySignature: ctx.getNodeParameter('verifySignature', true) as boolean,
-		download: options.download !== false,
-		binaryPropertyName: String(options.binaryPropertyName || 'data'),
-		itemsPer: (options.itemsPer as ItemsPer) ?? 'job',
+		...readJobOutputOptions(options, true),
 		readJobFromApi: options.readJobFromApi === true,
 	};
 }

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { binaryPropertyOption, downloadImagesOption, itemsPerOption } from '../shared/outputDescriptions';
+
 export const triggerDescriptionProperties: INodeProperties[] = [
 	{
 		displayName:
@@ -42,30 +44,9 @@ export const triggerDescriptionProperties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Binary Property',
-				name: 'binaryPropertyName',
-				type: 'string',
-				default: 'data',
-				description: 'Name of the binary property the image is written to; further images of a job get _1, _2…',
-			},
-			{
-				displayName: 'Download Images',
-				name: 'download',
-				type: 'boolean',
-				default: true,
-				description: 'Whether to download the images of a completed job into binary data. Off: URLs only.',
-			},
-			{
-				displayName: 'Output',
-				name: 'itemsPer',
-				type: 'options',
-				options: [
-					{ name: 'One Item per Job', value: 'job' },
-					{ name: 'One Item per Image', value: 'image' },
-				],
-				default: 'job',
-			},
+			binaryPropertyOption,
+			downloadImagesOption,
+			itemsPerOption,
 			{
 				displayName: 'Read Job From API',
 				name: 'readJobFromApi',

@@ -1,18 +1,11 @@
 import type { IDataObject, IDisplayOptions, IExecuteSingleFunctions, INodeProperties } from 'n8n-workflow';
 
-type Show = NonNullable<IDisplayOptions['show']>;
-
 import { WAIT_TIMEOUT_DEFAULT_MINUTES } from '../../shared/constants';
-import type { ItemsPer, JobOutputOptions } from '../../shared/jobOutput';
+import type { JobOutputOptions } from '../../shared/jobOutput';
+import { binaryPropertyOption, downloadImagesOption, itemsPerOption, readJobOutputOptions } from '../../shared/outputDescriptions';
 import { scaledMs } from '../../shared/timing';
 
-const downloadImagesOption: INodeProperties = {
-	displayName: 'Download Images',
-	name: 'download',
-	type: 'boolean',
-	default: true,
-	description: 'Whether to download the result images into binary data (result URLs expire after about 24 hours). Off: return the URLs only.',
-};
+type Show = NonNullable<IDisplayOptions['show']>;
 
 /** The output settings shared by Image → Generate, Job → Wait and Job → Get. */
 export function outputOptionsDescription(opts: {
@@ -21,24 +14,9 @@ export function outputOptionsDescription(opts: {
 	withTimeout: boolean;
 }): INodeProperties {
 	const options: INodeProperties[] = [
-		{
-			displayName: 'Binary Property',
-			name: 'binaryPropertyName',
-			type: 'string',
-			default: 'data',
-			description: 'Name of the binary property the image is written to; further images of a job get _1, _2…',
-		},
+		binaryPropertyOption,
 		{ ...downloadImagesOption, default: opts.downloadDefault },
-		{
-			displayName: 'Output',
-			name: 'itemsPer',
-			type: 'options',
-			options: [
-				{ name: 'One Item per Job', value: 'job', description: 'All images of a job on one item' },
-				{ name: 'One Item per Image', value: 'image', description: 'Each image on its own item' },
-			],
-			default: 'job',
-		},
+		itemsPerOption,
 	];
 	if (opts.withTimeout) {
 		options.push(
@@ -81,9 +59,7 @@ export function readOutputOptions(ctx: IExecuteSingleFunctions, downloadDefault:
 	const raw = ctx.getNodeParameter('outputOptions', {}) as IDataObject;
 	const timeoutMinutes = Number(raw.timeoutMinutes ?? WAIT_TIMEOUT_DEFAULT_MINUTES);
 	return {
-		download: raw.download === undefined ? downloadDefault : raw.download === true,
-		binaryPropertyName: String(raw.binaryPropertyName || 'data'),
-		itemsPer: (raw.itemsPer as ItemsPer) ?? 'job',
+		...readJobOutputOptions(raw, downloadDefault),
 		timeoutMs: scaledMs(Math.max(0.1, timeoutMinutes) * 60_000),
 		maxRunningJobs: Number(raw.maxRunningJobs ?? 0),
 	};

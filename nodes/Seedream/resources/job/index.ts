@@ -6,7 +6,13 @@ import { jobGetDescription } from './get';
 import { jobGetManyDescription } from './getMany';
 import { jobWaitDescription } from './wait';
 
-const jobUrl = '=/v2/jobs/{{ encodeURIComponent($parameter.jobId.trim()) }}';
+/** Get and Wait read one job; their behaviour wraps the routed request (see actions/collectJob). */
+const readJob = (behaviour: typeof getJob) => ({
+	request: { method: 'GET' as const, url: '=/v2/jobs/{{ encodeURIComponent($parameter.jobId.trim()) }}', ignoreHttpStatusErrors: true },
+	send: { paginate: true },
+	operations: { pagination: behaviour },
+	output: { postReceive: [keepFullResponse] },
+});
 
 export const jobDescription: INodeProperties[] = [
 	{
@@ -21,12 +27,7 @@ export const jobDescription: INodeProperties[] = [
 				value: 'get',
 				action: 'Get a job',
 				description: 'Get the status and result of a job, optionally with its images',
-				routing: {
-					request: { method: 'GET', url: jobUrl, ignoreHttpStatusErrors: true },
-					send: { paginate: true },
-					operations: { pagination: getJob },
-					output: { postReceive: [keepFullResponse] },
-				},
+				routing: readJob(getJob),
 			},
 			{
 				name: 'Get Many',
@@ -60,12 +61,7 @@ export const jobDescription: INodeProperties[] = [
 				value: 'wait',
 				action: 'Wait for a job',
 				description: 'Wait until a job submitted earlier has finished, then return its images',
-				routing: {
-					request: { method: 'GET', url: jobUrl, ignoreHttpStatusErrors: true },
-					send: { paginate: true },
-					operations: { pagination: waitForExistingJob },
-					output: { postReceive: [keepFullResponse] },
-				},
+				routing: readJob(waitForExistingJob),
 			},
 		],
 		default: 'get',
