@@ -48,13 +48,11 @@ export async function waitForJob(ctx: ApiContext, jobId: string, timeoutMs: numb
 		await pause(delayMs, signal);
 		job = parseJob(await getJob(ctx, jobId));
 		if (!job.jobId) job.jobId = jobId;
-		// The job started running between our last two looks: take the middle, on our own clock.
+		// Assume the job started right after we last saw it waiting (our own clock): jobs are
+		// submitted when a slot is free, and an early guess only makes the next look later.
 		const nowMs = Date.now();
-		if (job.status === 'PROCESSING' && processingSinceMs === undefined) {
-			processingSinceMs = (lastSeenWaitingMs + nowMs) / 2;
-		} else if (job.status === 'QUEUED') {
-			lastSeenWaitingMs = nowMs;
-		}
+		if (job.status === 'PROCESSING' && processingSinceMs === undefined) processingSinceMs = lastSeenWaitingMs;
+		else if (job.status === 'QUEUED') lastSeenWaitingMs = nowMs;
 	}
 	return job;
 }
