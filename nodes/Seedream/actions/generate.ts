@@ -32,8 +32,8 @@ export function idempotencyKeyFor(ctx: IExecuteSingleFunctions): string {
 	return `n8n-${ctx.getExecutionId()}-${ctx.getNode().id}-${runIndex}-${ctx.getItemIndex()}`;
 }
 
-/** Validates, uploads references, then sends the routed request, retrying it under its Idempotency-Key. */
-async function submit(ctx: IExecutePaginationFunctions, request: DeclarativeRestApiSettings.ResultOptions, accountKey: string) {
+/** Checks the routed request and completes it (reference uploads, Idempotency-Key) before it can cost anything. */
+async function prepareSubmission(ctx: IExecutePaginationFunctions, request: DeclarativeRestApiSettings.ResultOptions) {
 	const body = request.options.body as IDataObject;
 	const params = (body.seedreamParams ?? {}) as IDataObject;
 	const urls = splitUrlList(params.image_input);
@@ -57,8 +57,7 @@ async function submit(ctx: IExecutePaginationFunctions, request: DeclarativeRest
 		seedreamParams.image_input = [...(seedreamParams.image_input as string[]), ...(await uploadReferenceImages(ctx, binaryNames))];
 	}
 	request.options.headers = { ...request.options.headers, 'Idempotency-Key': idempotencyKey };
-	const accepted = await sendRoutedRequest(ctx, request, accountKey);
-	return { accepted, idempotencyKey, body };
+	return { idempotencyKey, body };
 }
 
 /**
@@ -75,24 +74,27 @@ export async function generateImage(
 		const waitForCompletion = this.getNodeParameter('waitForCompletion', true) as boolean;
 		const output = readOutputOptions(this, true);
 		const account = await getAccount(this);
-		const limit = await runningJobLimit(this, account, output.maxRunningJobs);
-		const release = waitForCompletion ? await acquireJobSlot(account.accountKey, limit, cancelSignalOf(this)) : () => {};
+		// A bad row fails here, at once, without waiting for a running-job slot.
+		const sent = await prepareSubmission(this, request);
+		const sentParameters: IDataObject = { prompt: sent.body.prompt, seedreamParams: sent.body.seedreamParams ?? {} };
+		const release = waitForCompletion
+			? await acquireJobSlot(account.accountKey, await runningJobLimit(this, account, output.maxRunningJobs), cancelSignalOf(this))
+			: () => {};
 		let job;
-		let sent;
 		try {
-			sent = await submit(this, request, account.accountKey);
-			state.jobId = String(sent.accepted.jobId);
-			const sentJson: IDataObject = {
-				prompt: sent.body.prompt,
-				seedreamParams: sent.body.seedreamParams ?? {},
-				idempotencyKey: sent.idempotencyKey,
-			};
+			const submitted = await sendRoutedRequest(this, request, account.accountKey);
+			state.jobId = String(submitted.jobId);
 			if (!waitForCompletion) {
-				const json: IDataObject = { jobId: state.jobId, status: sent.accepted.status, ...sentJson };
+				const json: IDataObject = {
+					jobId: state.jobId,
+					status: submitted.status,
+					...sentParameters,
+					idempotencyKey: sent.idempotencyKey,
+				};
 				if (sent.body.webhookUrl) json.webhookUrl = sent.body.webhookUrl;
 				return [{ json, pairedItem: { item: itemIndex } }];
 			}
-			const accepted = parseJob({ ...sent.accepted, id: state.jobId });
+			const accepted = parseJob({ ...submitted, id: state.jobId });
 			// A replayed Idempotency-Key answers with the job's current status but no result: read it.
 			const known = isTerminal(accepted.status) ? parseJob(await getJob(this, state.jobId)) : accepted;
 			job = await waitForJob(this, state.jobId, output.timeoutMs, known);
@@ -100,6 +102,6 @@ export async function generateImage(
 			release();
 		}
 		explainFinishedJob(this, job);
-		return await jobToItems(this, job, output, { prompt: sent.body.prompt, seedreamParams: sent.body.seedreamParams ?? {} }, { item: itemIndex });
+		return await jobToItems(this, job, output, sentParameters, { item: itemIndex });
 	});
 }
