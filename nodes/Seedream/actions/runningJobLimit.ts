@@ -8,7 +8,7 @@ const limitByAccount = new Map<string, Promise<number>>();
 
 /**
  * How many jobs the account may run at once: the user's setting, else what `/v2/me` reports for
- * the team (asked once per account; the call is free), else Apiframe's pro-plan default.
+ * the team (asked once per account; the call is free; null = no cap), else Apiframe's pro-plan default.
  */
 export async function runningJobLimit(ctx: ApiContext, account: ApiframeAccount, configured: number): Promise<number> {
 	if (configured > 0) return configured;
@@ -16,7 +16,10 @@ export async function runningJobLimit(ctx: ApiContext, account: ApiframeAccount,
 	if (!limit) {
 		limit = apiframeRequest<IDataObject>(ctx, { method: 'GET', path: '/v2/me', idempotent: true }).then(
 			(me) => {
-				const reported = Number((me.team as IDataObject | null)?.maxConcurrentJobs);
+				const team = me.team as IDataObject | null | undefined;
+				// An explicit null means the plan sets no cap; a missing field says nothing.
+				if (team && 'maxConcurrentJobs' in team && team.maxConcurrentJobs === null) return Number.POSITIVE_INFINITY;
+				const reported = Number(team?.maxConcurrentJobs);
 				return Number.isInteger(reported) && reported > 0 ? reported : MAX_RUNNING_JOBS_DEFAULT;
 			},
 			() => {
