@@ -201,6 +201,11 @@ describe('n8n-nodes-seedream in a real n8n 2.41.1', () => {
 		await sleep(1_000);
 		expect(capture.posts.slice(before)).toHaveLength(3);
 		expect(await listExecutions(instance, { workflowId: receiveId })).toHaveLength(executionsBefore + 3);
+
+		// n8n saved the trigger's delivery log with the workflow, so it outlives a restart.
+		const saved = await rest(instance, 'GET', `/rest/workflows/${receiveId}`);
+		const seen = JSON.stringify(saved.staticData ?? {});
+		expect(jobIds.every((jobId) => seen.includes(`${jobId}:completed`))).toBe(true);
 	});
 
 	it('a forged webhook gets 401 and starts no execution', async () => {

@@ -36,4 +36,20 @@ describe('the delivery log', () => {
 		for (let i = 0; i < 2100; i++) isDuplicateDelivery(fresh, 'wf-b', `job${i}:completed`);
 		expect((fresh as { seenDeliveries: string[] }).seenDeliveries).toHaveLength(2000);
 	});
+
+	it('keeps every concurrent call\'s copy of the static data holding the whole log', () => {
+		const first: { seenDeliveries?: string[] } = {};
+		const second: { seenDeliveries?: string[] } = {};
+		expect(isDuplicateDelivery(first, 'wf-c', 'a:completed')).toBe(false);
+		expect(isDuplicateDelivery(second, 'wf-c', 'b:completed')).toBe(false);
+		// Whichever copy n8n saves last, both deliveries are in it.
+		expect(first.seenDeliveries).toEqual(['a:completed', 'b:completed']);
+		expect(second.seenDeliveries).toEqual(['a:completed', 'b:completed']);
+	});
+
+	it('after a restart, the saved log alone recognises a duplicate', () => {
+		const saved = { seenDeliveries: ['old-job:completed'] };
+		expect(isDuplicateDelivery({ ...saved }, 'wf-after-restart', 'old-job:completed')).toBe(true);
+		expect(isDuplicateDelivery({ ...saved }, 'wf-after-restart', 'new-job:completed')).toBe(false);
+	});
 });
