@@ -27,6 +27,8 @@ export const UPLOAD_MAX_BYTES = 25 * 1024 * 1024;
 
 /** Running jobs per account when the API does not say (Apiframe's pro plan allows 10). */
 export const MAX_RUNNING_JOBS_DEFAULT = 10;
+/** How long the plan's limit read from `/v2/me` is trusted before it is asked again (plans change). */
+export const ACCOUNT_LIMIT_CACHE_MS = 10 * 60_000;
 
 // The API's documented ranges, checked before any paid request.
 export const PROMPT_MAX_CHARS = 2_000;
