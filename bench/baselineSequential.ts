@@ -11,6 +11,7 @@ import { freshKey } from './simProcess';
 import { round } from './stats';
 import type { Traffic } from './traffic';
 import { analyseTraffic } from './traffic';
+import { sleep } from '../test/support/waiting';
 
 export interface BaselineRun {
 	wallMs: number;
@@ -22,7 +23,6 @@ export interface BaselineRun {
 }
 
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** One call; on 429 waits the Retry-After and tries again (a fair baseline does at least that). */
 async function call(url: string, init: RequestInit, scale: number): Promise<Response> {

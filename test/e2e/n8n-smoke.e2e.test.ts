@@ -24,16 +24,9 @@ import {
 	testCredential,
 	type N8nInstance,
 } from './n8n';
+import { stopwatch } from '../support/waiting';
 
-const timings: Record<string, number> = {};
-async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
-	const t0 = Date.now();
-	try {
-		return await fn();
-	} finally {
-		timings[label] = Date.now() - t0;
-	}
-}
+const { timings, timed } = stopwatch();
 
 const workflow = {
 	id: 'smokeHelloWorld01',

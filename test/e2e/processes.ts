@@ -5,6 +5,7 @@
  */
 import type { ChildProcess } from 'child_process';
 import * as net from 'net';
+import { sleep } from '../support/waiting';
 
 // Every process we spawn, so teardown (and even an abrupt exit of jest) leaves nothing behind.
 export const live = new Set<ChildProcess>();
@@ -52,7 +53,7 @@ export function groupAlive(pid: number): boolean {
 	}
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export { sleep } from '../support/waiting';
 
 /** Kills a process group (n8n plus its task runners) and waits until none of it is left. */
 export async function stopGroup(child: ChildProcess, graceMs = 15_000): Promise<void> {

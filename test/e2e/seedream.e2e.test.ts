@@ -30,31 +30,13 @@ import { imageSize } from '../support/imageSize';
 import { startFakeOpenAi, type FakeOpenAi } from './fakeOpenAi';
 import { addCollectionOption, assertChromium, canvasNode, nodeIcon, openEditor, openWorkflow, panelLabels, type EditorSession } from './editor';
 import { execute, listExecutions, prepareN8n, publishWorkflow, rest, start, testCredential, type N8nInstance } from './n8n';
-import { sleep } from './processes';
+import { sleep, stopwatch, waitFor } from '../support/waiting';
 
 const ARTIFACTS_DIR = path.resolve(__dirname, '../../test-artifacts');
 const SCREENSHOT = path.join(ARTIFACTS_DIR, 'editor-seedream.png');
 const CANVAS_SCREENSHOT = path.join(ARTIFACTS_DIR, 'editor-canvas.png');
 
-const timings: Record<string, number> = {};
-async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
-	const t0 = Date.now();
-	try {
-		return await fn();
-	} finally {
-		timings[label] = Date.now() - t0;
-	}
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-		await sleep(250);
-	}
-}
+const { timings, timed } = stopwatch();
 
 const OPENAI_CREDENTIAL = { id: 'openAiStandIn001', name: 'OpenAI (local stand-in)', type: 'openAiApi' };
 const AGENT_TOOL_ARGS = { prompt: 'A red fox curled up in fresh snow, soft morning light', aspectRatio: '16:9' };
@@ -168,15 +150,25 @@ describe('n8n-nodes-seedream in a real n8n 2.41.1', () => {
 		for (const id of jobIds) expect(sim.jobs().find((j: any) => j.id === id)?.webhookUrl).toBe(hookUrl(instance.baseUrl));
 
 		const posted = await timed('webhook deliveries', () =>
-			waitFor('three Slack posts', async () => {
-				const posts = capture.posts.slice(before);
-				return posts.length >= 3 ? posts : undefined;
-			}),
+			waitFor(
+				async () => {
+					const posts = capture.posts.slice(before);
+					return posts.length >= 3 ? posts : undefined;
+				},
+				60_000,
+				'three Slack posts',
+				250,
+			),
 		);
-		await waitFor('three finished executions of the receiving workflow', async () => {
-			const runs = await listExecutions(instance, { workflowId: receiveId });
-			return runs.filter((r) => r.status !== 'running' && r.status !== 'new').length - executionsBefore >= 3 ? runs : undefined;
-		});
+		await waitFor(
+			async () => {
+				const runs = await listExecutions(instance, { workflowId: receiveId });
+				return runs.filter((r) => r.status !== 'running' && r.status !== 'new').length - executionsBefore >= 3 ? runs : undefined;
+			},
+			60_000,
+			'three finished executions of the receiving workflow',
+			250,
+		);
 		await sleep(1_500); // room for a duplicate to show up, if there were one
 		const posts = capture.posts.slice(before);
 		expect(posts.map((p) => /job (\S+) is ready/.exec(p.fields.initial_comment)?.[1]).sort()).toEqual(jobIds);

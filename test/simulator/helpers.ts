@@ -54,18 +54,9 @@ export const body = (prompt = 'a red fox in snow', seedreamParams?: Record<strin
 	...extra,
 });
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { waitFor } from '../support/waiting';
 
-/** Polls until fn returns something other than undefined/false. */
-export async function waitFor<T>(fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5000, what = 'condition'): Promise<T> {
-	const until = Date.now() + timeoutMs;
-	for (;;) {
-		const v = await fn();
-		if (v !== undefined && v !== false) return v;
-		if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-		await sleep(5);
-	}
-}
+export { sleep, waitFor } from '../support/waiting';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function waitForJob(sim: Simulator, id: string, statuses = ['COMPLETED', 'FAILED'], key?: string): Promise<any> {

@@ -7,6 +7,7 @@ import { cleanupHarness, readBinary, runWebhook } from '../../harness';
 import type { Simulator } from '../../simulator';
 import { signWebhook, startSimulator } from '../../simulator';
 import { imageSize } from '../../support/imageSize';
+import { waitFor } from '../../support/waiting';
 import {
 	credentialType,
 	generateParameters,
@@ -71,16 +72,6 @@ class TriggerReceiver {
 	}
 }
 
-async function until<T>(probe: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-	const started = Date.now();
-	for (;;) {
-		const value = probe();
-		if (value) return value;
-		if (Date.now() - started > timeoutMs) throw new Error('Timed out waiting');
-		await new Promise((resolve) => setTimeout(resolve, 20));
-	}
-}
-
 describe('Seedream Trigger receiving real deliveries from the simulator', () => {
 	let sim: Simulator;
 	let receiver: TriggerReceiver;
@@ -114,18 +105,18 @@ describe('Seedream Trigger receiving real deliveries from the simulator', () => 
 
 	it('a completed job starts the workflow with its image as a file', async () => {
 		const [jobId] = await submit(['a lighthouse in a storm']);
-		const delivery = await until(() => receiver.received.find((r) => r.items));
+		const delivery = await waitFor(() => receiver.received.find((r) => r.items));
 		expect(delivery.status).toBe(200);
 		const [item] = delivery.items!;
 		expect(item.json).toMatchObject({ event: 'completed', jobId, status: 'COMPLETED', model: 'seedream-4.5', creditCost: 4, imageUrls: [expect.any(String)], completedAt: expect.any(String) });
 		expect(item.binary!.data.fileName).toBe(`${jobId}-1.jpg`);
 		expect(imageSize(await readBinary(item))).toMatchObject({ format: 'jpg', width: 64, height: 64 });
-		await until(() => sim.jobs()[0].webhookStatus === 'delivered');
+		await waitFor(() => sim.jobs()[0].webhookStatus === 'delivered');
 	});
 
 	it('a failed job yields one item with Apiframe\'s error', async () => {
 		const [jobId] = await submit(['something forbidden [[fail]]']);
-		const delivery = await until(() => receiver.received.find((r) => r.items));
+		const delivery = await waitFor(() => receiver.received.find((r) => r.items));
 		expect(delivery.items).toHaveLength(1);
 		expect(delivery.items![0].json).toMatchObject({ event: 'failed', jobId, status: 'FAILED', error: expect.stringMatching(/Content policy/) });
 		expect(delivery.items![0].binary).toBeUndefined();
@@ -133,7 +124,7 @@ describe('Seedream Trigger receiving real deliveries from the simulator', () => 
 
 	it('a forged or tampered delivery gets 401 and starts nothing', async () => {
 		await submit(['a quiet forest']);
-		const real = await until(() => sim.deliveries().find((d) => d.status === 200));
+		const real = await waitFor(() => sim.deliveries().find((d) => d.status === 200));
 		const tampered = real.body.replace('COMPLETED', 'FAILED');
 		const forged = await receiver.deliver(Buffer.from(tampered), { 'content-type': 'application/json', 'x-webhook-event': 'failed', 'x-webhook-signature': real.signature });
 		expect(forged).toMatchObject({ status: 401, body: { error: 'Missing or invalid X-Webhook-Signature' }, items: undefined });
@@ -145,7 +136,7 @@ describe('Seedream Trigger receiving real deliveries from the simulator', () => 
 
 	it('a duplicate delivery yields nothing new', async () => {
 		await submit(['a red kite']);
-		const real = await until(() => sim.deliveries().find((d) => d.status === 200));
+		const real = await waitFor(() => sim.deliveries().find((d) => d.status === 200));
 		const again = await receiver.deliver(Buffer.from(real.body), { 'x-webhook-event': real.event, 'x-webhook-signature': real.signature });
 		expect(again).toMatchObject({ status: 200, body: { received: true, duplicate: true }, items: undefined });
 		expect(receiver.received.filter((r) => r.items)).toHaveLength(1);
@@ -153,8 +144,8 @@ describe('Seedream Trigger receiving real deliveries from the simulator', () => 
 
 	it('events not chosen are answered 200 and start nothing', async () => {
 		await submit(['a slow sunrise'], ['progress', 'completed']);
-		await until(() => receiver.received.find((r) => r.items));
-		await until(() => sim.jobs()[0].webhookStatus === 'delivered');
+		await waitFor(() => receiver.received.find((r) => r.items));
+		await waitFor(() => sim.jobs()[0].webhookStatus === 'delivered');
 		const progress = receiver.received.filter((r) => r.event === 'progress');
 		expect(progress.length).toBeGreaterThan(0);
 		expect(progress.every((r) => r.status === 200 && r.items === undefined)).toBe(true);
@@ -163,7 +154,7 @@ describe('Seedream Trigger receiving real deliveries from the simulator', () => 
 	it('can re-read the job from the API instead of trusting the payload', async () => {
 		receiver.parameters = { events: ['completed'], options: { readJobFromApi: true } };
 		const [jobId] = await submit(['a glass of water']);
-		const delivery = await until(() => receiver.received.find((r) => r.items));
+		const delivery = await waitFor(() => receiver.received.find((r) => r.items));
 		expect(delivery.items![0].json).toMatchObject({ jobId, readFromApi: true });
 		expect(sim.requests().some((r) => r.method === 'GET' && r.path === `/v2/jobs/${jobId}`)).toBe(true);
 	});
