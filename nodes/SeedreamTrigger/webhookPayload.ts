@@ -1,8 +1,8 @@
+import { WEBHOOK_EVENTS } from '../shared/constants';
 import type { ParsedJob } from '../shared/job';
 import { parseJob } from '../shared/job';
 
-export const KNOWN_EVENTS = ['completed', 'failed', 'progress'] as const;
-export type WebhookEvent = (typeof KNOWN_EVENTS)[number];
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** Deliveries carry a small JSON document; anything much larger is not from Apiframe. */
 export const WEBHOOK_BODY_MAX_BYTES = 1024 * 1024;
@@ -36,7 +36,7 @@ export function parseWebhookPayload(rawBody: Buffer, eventHeader: unknown): Payl
 	const record = body as Record<string, unknown>;
 	const event = headerText(eventHeader) ?? headerText(record.event) ?? headerText(record.type);
 	if (!event) return { ok: false, status: 400, reason: 'No event name (X-Webhook-Event header or "event" field)' };
-	if (!(KNOWN_EVENTS as readonly string[]).includes(event)) {
+	if (!(WEBHOOK_EVENTS as readonly string[]).includes(event)) {
 		// Answered 200 so that Apiframe does not retry an event this version does not know.
 		return { ok: false, status: 200, reason: `Unknown event "${event}" ignored` };
 	}

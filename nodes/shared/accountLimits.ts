@@ -49,10 +49,6 @@ class Slots {
 			this.waiting.shift()?.();
 		};
 	}
-
-	get inUse(): number {
-		return this.running;
-	}
 }
 
 const accounts = new Map<string, AccountState>();
@@ -94,6 +90,3 @@ export async function acquireJobSlot(
 	return await state.slots.acquire(signal);
 }
 
-export function runningJobs(accountKey: string): number {
-	return accounts.get(accountKey)?.slots.inUse ?? 0;
-}

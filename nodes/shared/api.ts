@@ -65,32 +65,41 @@ export interface ApiRequest {
 	idempotent: boolean;
 }
 
-/** One authenticated call to Apiframe with the shared retry policy and account-wide pacing. */
-export async function apiframeRequest<T>(ctx: ApiContext, request: ApiRequest): Promise<T> {
-	const account = await getAccount(ctx);
-	const signal = cancelSignalOf(ctx);
+/**
+ * The request policy every call to Apiframe follows, whatever sends it: wait out an account-wide
+ * 429 pause, send, turn a non-2xx answer into an ApiframeHttpError, retry what may be retried.
+ */
+export async function withApiPolicy<T>(
+	account: Pick<ApiframeAccount, 'accountKey'>,
+	signal: AbortSignal | undefined,
+	idempotent: boolean,
+	send: () => Promise<IN8nHttpFullResponse>,
+): Promise<T> {
 	return await withRetry(
 		async () => {
 			await waitForRateWindow(account.accountKey, signal);
-			const options: IHttpRequestOptions = {
-				method: request.method,
-				baseURL: account.baseUrl,
-				url: request.path,
-				qs: request.qs,
-				body: request.body,
-				headers: request.headers,
-				json: !(request.body instanceof FormData),
-				timeout: REQUEST_TIMEOUT_MS,
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-			};
-			const response = (await ctx.helpers.httpRequestWithAuthentication.call(
-				ctx,
-				CREDENTIAL_TYPE,
-				options,
-			)) as IN8nHttpFullResponse;
-			return bodyOrThrow<T>(response, account.accountKey);
+			return bodyOrThrow<T>(await send(), account.accountKey);
 		},
-		{ idempotent: request.idempotent, signal },
+		{ idempotent, signal },
+	);
+}
+
+/** One authenticated call to Apiframe built by the nodes themselves (polls, uploads, /v2/me). */
+export async function apiframeRequest<T>(ctx: ApiContext, request: ApiRequest): Promise<T> {
+	const account = await getAccount(ctx);
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		baseURL: account.baseUrl,
+		url: request.path,
+		qs: request.qs,
+		body: request.body,
+		headers: request.headers,
+		json: !(request.body instanceof FormData),
+		timeout: REQUEST_TIMEOUT_MS,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	};
+	return await withApiPolicy<T>(account, cancelSignalOf(ctx), request.idempotent, async () =>
+		(await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)) as IN8nHttpFullResponse,
 	);
 }

@@ -13,8 +13,6 @@ export interface JobOutputOptions {
 	itemsPer: ItemsPer;
 }
 
-export const DEFAULT_JOB_OUTPUT: JobOutputOptions = { download: true, binaryPropertyName: 'data', itemsPer: 'job' };
-
 /** `data`, `data_1`, `data_2`…: the first image keeps the plain name most workflows expect. */
 export function binaryKeyFor(baseName: string, imageIndex: number): string {
 	return imageIndex === 0 ? baseName : `${baseName}_${imageIndex}`;

@@ -10,10 +10,6 @@ export function setTimeScale(scale: number): void {
 	timeScale = scale;
 }
 
-export function getTimeScale(): number {
-	return timeScale;
-}
-
 export function scaledMs(ms: number): number {
 	return ms * timeScale;
 }

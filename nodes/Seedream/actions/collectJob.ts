@@ -10,7 +10,7 @@ import { explainFinishedJob } from './jobOutcome';
 import { sendRoutedRequest } from './routedRequest';
 
 /** Job → Get: the job as it is now; its images downloaded only when asked. */
-export async function getJob(
+export async function jobGetOperation(
 	this: IExecutePaginationFunctions,
 	request: DeclarativeRestApiSettings.ResultOptions,
 ): Promise<INodeExecutionData[]> {
@@ -25,7 +25,7 @@ export async function getJob(
 }
 
 /** Job → Wait: picks up a job submitted earlier (or one that timed out) and hands over its files. */
-export async function waitForExistingJob(
+export async function jobWaitOperation(
 	this: IExecutePaginationFunctions,
 	request: DeclarativeRestApiSettings.ResultOptions,
 ): Promise<INodeExecutionData[]> {

@@ -7,9 +7,7 @@ import type {
 	INodeExecutionData,
 } from 'n8n-workflow';
 
-import { waitForRateWindow } from '../../shared/accountLimits';
-import { bodyOrThrow, cancelSignalOf } from '../../shared/api';
-import { withRetry } from '../../shared/retry';
+import { cancelSignalOf, withApiPolicy } from '../../shared/api';
 
 /** The operations' postReceive: keeps the status code and headers so our retry policy can read them. */
 export async function keepFullResponse(
@@ -21,7 +19,7 @@ export async function keepFullResponse(
 }
 
 /**
- * Sends the request the routing engine built from the node's fields, under the shared retry
+ * Sends the request the routing engine built from the node's fields, under the shared request
  * policy. Every caller's request is idempotent: a GET, or a submit carrying an Idempotency-Key.
  */
 export async function sendRoutedRequest<T = IDataObject>(
@@ -29,13 +27,8 @@ export async function sendRoutedRequest<T = IDataObject>(
 	request: DeclarativeRestApiSettings.ResultOptions,
 	accountKey: string,
 ): Promise<T> {
-	const signal = cancelSignalOf(ctx);
-	return await withRetry(
-		async () => {
-			await waitForRateWindow(accountKey, signal);
-			const [answer] = await ctx.makeRoutingRequest.call(ctx as never, request);
-			return bodyOrThrow<T>(answer.json as unknown as IN8nHttpFullResponse, accountKey);
-		},
-		{ idempotent: true, signal },
-	);
+	return await withApiPolicy<T>({ accountKey }, cancelSignalOf(ctx), true, async () => {
+		const [answer] = await ctx.makeRoutingRequest.call(ctx as never, request);
+		return answer.json as unknown as IN8nHttpFullResponse;
+	});
 }

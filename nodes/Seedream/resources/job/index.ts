@@ -1,13 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { getJob, waitForExistingJob } from '../../actions/collectJob';
+import { jobGetOperation, jobWaitOperation } from '../../actions/collectJob';
 import { keepFullResponse } from '../../actions/routedRequest';
 import { jobGetDescription } from './get';
 import { jobGetManyDescription } from './getMany';
 import { jobWaitDescription } from './wait';
 
 /** Get and Wait read one job; their behaviour wraps the routed request (see actions/collectJob). */
-const readJob = (behaviour: typeof getJob) => ({
+const readJob = (behaviour: typeof jobGetOperation) => ({
 	request: { method: 'GET' as const, url: '=/v2/jobs/{{ encodeURIComponent($parameter.jobId.trim()) }}', ignoreHttpStatusErrors: true },
 	send: { paginate: true },
 	operations: { pagination: behaviour },
@@ -27,7 +27,7 @@ export const jobDescription: INodeProperties[] = [
 				value: 'get',
 				action: 'Get a job',
 				description: 'Get the status and result of a job, optionally with its images',
-				routing: readJob(getJob),
+				routing: readJob(jobGetOperation),
 			},
 			{
 				name: 'Get Many',
@@ -61,7 +61,7 @@ export const jobDescription: INodeProperties[] = [
 				value: 'wait',
 				action: 'Wait for a job',
 				description: 'Wait until a job submitted earlier has finished, then return its images',
-				routing: readJob(waitForExistingJob),
+				routing: readJob(jobWaitOperation),
 			},
 		],
 		default: 'get',
