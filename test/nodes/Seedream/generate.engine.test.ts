@@ -42,6 +42,9 @@ describe('Image → Generate through n8n', () => {
 		}
 		expect(new Set(items.map((i) => i.json.jobId)).size).toBe(20);
 		expect(sim.jobs()).toHaveLength(20);
+		// The plan's cap (10, read from /v2/me) was kept by the node: no job waited queued on the API.
+		expect(sim.requests().filter((r) => r.path === '/v2/me').length).toBeLessThanOrEqual(1); // once per account, not per row
+		expect(sim.jobs().every((job) => Date.parse(job.startedAt!) - Date.parse(job.createdAt) < 100)).toBe(true);
 		expect(submitsOf(sim).every((r) => /^n8n-/.test(r.headers['idempotency-key']))).toBe(true);
 	});
 
@@ -173,6 +176,28 @@ describe('Image → Generate through n8n', () => {
 		expect(sim.jobs()).toHaveLength(5);
 		expect(submitsOf(sim)).toHaveLength(10);
 		expect(sim.credits(sim.apiKey)).toBe(creditsAfterFirst);
+	});
+
+	it('a custom Idempotency Key makes a rerun in a new execution idempotent, and refuses other parameters', async () => {
+		const parameters = generateParameters({ options: { idempotencyKey: '=sheet-row-{{ $json.row }}' } });
+		const first = await runSeedream({ sim, executionId: 'exec-a', parameters, items: rows(['a windmill']) });
+		const second = await runSeedream({ sim, executionId: 'exec-b', parameters, items: rows(['a windmill']) });
+		expect(second.output('Seedream')[0].json.jobId).toBe(first.output('Seedream')[0].json.jobId);
+		expect(submitsOf(sim).map((r) => r.headers['idempotency-key'])).toEqual(['sheet-row-1', 'sheet-row-1']);
+		expect(sim.jobs()).toHaveLength(1);
+		const changed = await runSeedream({ sim, executionId: 'exec-c', parameters, items: rows(['a different windmill']) });
+		expect(changed.error?.message).toBe('This Idempotency-Key was already used with different parameters');
+		expect(sim.jobs()).toHaveLength(1);
+	});
+
+	it('keeps no more jobs running than Max Running Jobs, so none waits queued on the API', async () => {
+		await runSeedream({ sim, parameters: generateParameters({ outputOptions: { maxRunningJobs: 3 } }), items: rows(prompts(9)) });
+		const spans = sim.jobs().map((job) => ({ created: Date.parse(job.createdAt), start: Date.parse(job.startedAt!), end: Date.parse(job.completedAt!) }));
+		expect(spans).toHaveLength(9);
+		const mostAtOnce = Math.max(...spans.map((a) => spans.filter((b) => b.start <= a.start && a.start < b.end).length));
+		expect(mostAtOnce).toBeLessThanOrEqual(3);
+		// Each job started as soon as it was submitted: the node, not the API's queue, held the others back.
+		expect(spans.every((span) => span.start - span.created < 100)).toBe(true);
 	});
 
 	it('without waiting returns the jobId at once and passes the webhook on', async () => {
