@@ -6,6 +6,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { BASE_URL_EXPRESSION, DEFAULT_BASE_URL } from '../nodes/shared/constants';
+
 export class ApiframeApi implements ICredentialType {
 	name = 'apiframeApi';
 
@@ -30,8 +32,8 @@ export class ApiframeApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://api.apiframe.ai',
-			description: 'Change only to use a proxy or the local Apiframe simulator (e.g. http://127.0.0.1:8787)',
+			default: DEFAULT_BASE_URL,
+			description: 'Change only to use a proxy or the local Apiframe simulator (e.g. http://127.0.0.1:8787). A trailing /v2 is fine.',
 		},
 	];
 
@@ -47,7 +49,7 @@ export class ApiframeApi implements ICredentialType {
 	// GET /v2/me is free and needs a valid key; /v2/models would pass with any key.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{($credentials.baseUrl || "https://api.apiframe.ai").replace(/\\/+$/, "")}}',
+			baseURL: BASE_URL_EXPRESSION,
 			url: '/v2/me',
 			method: 'GET',
 		},

@@ -1,8 +1,17 @@
-import { NodeConnectionTypes, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
 
+import { BASE_URL_EXPRESSION, REQUEST_TIMEOUT_MS } from '../shared/constants';
 import { accountDescription } from './resources/account';
-import { imageDescription } from './resources/image';
-import { jobDescription } from './resources/job';
+import { imageDescription, imageOperations } from './resources/image';
+import { jobDescription, jobOperations } from './resources/job';
+
+type Execute = (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
 
 export class Seedream implements INodeType {
 	description: INodeTypeDescription = {
@@ -19,7 +28,8 @@ export class Seedream implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'apiframeApi', required: true }],
 		requestDefaults: {
-			baseURL: '={{($credentials.baseUrl || "https://api.apiframe.ai").replace(/\\/+$/, "")}}',
+			baseURL: BASE_URL_EXPRESSION,
+			timeout: REQUEST_TIMEOUT_MS,
 			headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
 		},
 		properties: [
@@ -40,4 +50,34 @@ export class Seedream implements INodeType {
 			...accountDescription,
 		],
 	};
+
+	/** The operations declarative routing cannot express: waiting, downloading, batch-wide validation. */
+	customOperations: Record<string, Record<string, Execute>> = {
+		image: imageOperations,
+		job: jobOperations,
+	};
+
+	/**
+	 * n8n 2.41 gives a declarative node an `execute` that runs the routing engine, and an AI Agent
+	 * calls that `execute` directly, past customOperations (a workflow run looks them up first).
+	 * This keeps n8n's routing for routed operations and hands a custom one to its function, so the
+	 * node used as a tool generates, waits and returns the image like the node in a workflow.
+	 */
+	private routedExecute?: Execute;
+
+	get execute(): Execute | undefined {
+		const routed = this.routedExecute;
+		if (!routed) return undefined;
+		const customOperations = this.customOperations;
+		return async function (this: IExecuteFunctions) {
+			const resource = this.getNodeParameter('resource', 0) as string;
+			const operation = this.getNodeParameter('operation', 0) as string;
+			const custom = customOperations[resource]?.[operation];
+			return await (custom ?? routed).call(this);
+		};
+	}
+
+	set execute(routed: Execute | undefined) {
+		this.routedExecute = routed;
+	}
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 
-import { pause } from './retry';
+import { ACCOUNT_PAUSE_MAX_MS } from './constants';
+import { pause, RateLimitPastDeadlineError } from './retry';
 
 /**
  * What one Apiframe account allows is shared by every item and every execution in this n8n
@@ -67,17 +68,24 @@ function stateOf(accountKey: string, slotLimit: number): AccountState {
 	return state;
 }
 
-export async function waitForRateWindow(accountKey: string, signal: AbortSignal | undefined): Promise<void> {
+/** Waits out the account's 429 pause; a pause that would outlast the row's deadline ends the row instead. */
+export async function waitForRateWindow(
+	accountKey: string,
+	signal: AbortSignal | undefined,
+	deadlineAtMs?: number,
+): Promise<void> {
 	const state = accounts.get(accountKey);
 	if (!state) return;
 	for (let waitMs = state.pausedUntilMs - Date.now(); waitMs > 0; waitMs = state.pausedUntilMs - Date.now()) {
+		if (deadlineAtMs !== undefined && state.pausedUntilMs > deadlineAtMs) throw new RateLimitPastDeadlineError(waitMs);
 		await pause(waitMs, signal);
 	}
 }
 
+/** One 429 pauses every row of the account, but never for longer than ACCOUNT_PAUSE_MAX_MS. */
 export function noteRateLimited(accountKey: string, retryAfterMs: number): void {
 	const state = stateOf(accountKey, Number.POSITIVE_INFINITY);
-	state.pausedUntilMs = Math.max(state.pausedUntilMs, Date.now() + retryAfterMs);
+	state.pausedUntilMs = Math.max(state.pausedUntilMs, Date.now() + Math.min(retryAfterMs, ACCOUNT_PAUSE_MAX_MS));
 }
 
 export async function acquireJobSlot(

@@ -21,9 +21,10 @@ export interface ApiframeAccount {
 	accountKey: string;
 }
 
+/** One rule for every request, routed or not (see BASE_URL_EXPRESSION): no trailing `/` or `/v2`. */
 export function normalizeBaseUrl(value: unknown): string {
 	const text = typeof value === 'string' && value.trim() !== '' ? value.trim() : DEFAULT_BASE_URL;
-	return text.replace(/\/+$/, '').replace(/\/v2$/, '');
+	return text.replace(/\/+$/, '').replace(/\/v2$/i, '');
 }
 
 export async function getAccount(ctx: ApiContext): Promise<ApiframeAccount> {
@@ -33,8 +34,31 @@ export async function getAccount(ctx: ApiContext): Promise<ApiframeAccount> {
 	return { baseUrl, apiKey, accountKey: accountKeyOf(baseUrl, apiKey) };
 }
 
+/** What one row's requests must respect beyond the execution: its own stop signal and deadline. */
+interface ItemScope {
+	signal?: AbortSignal;
+	deadlineAtMs?: number;
+}
+const scopes = new WeakMap<object, ItemScope>();
+
+/**
+ * The context one row works with: the same n8n context, but its waits and requests end on the
+ * row's own signal (the user's Stop, or the batch giving up) and never outlast its deadline.
+ */
+export function scopedContext<T extends ApiContext>(ctx: T, scope: ItemScope): T {
+	const scoped = Object.create(ctx) as T;
+	scopes.set(scoped, scope);
+	return scoped;
+}
+
 export function cancelSignalOf(ctx: ApiContext): AbortSignal | undefined {
+	const scoped = scopes.get(ctx)?.signal;
+	if (scoped) return scoped;
 	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+}
+
+export function deadlineOf(ctx: ApiContext): number | undefined {
+	return scopes.get(ctx)?.deadlineAtMs;
 }
 
 function headerValue(headers: IDataObject | undefined, name: string): string | undefined {
@@ -66,27 +90,13 @@ export interface ApiRequest {
 }
 
 /**
- * The request policy every call to Apiframe follows, whatever sends it: wait out an account-wide
- * 429 pause, send, turn a non-2xx answer into an ApiframeHttpError, retry what may be retried.
+ * The one path every call to Apiframe takes: the credential's base URL (normalized), one timeout,
+ * the row's cancel signal on the socket, an account-wide 429 pause, explained non-2xx answers, and
+ * retries of what may be retried.
  */
-export async function withApiPolicy<T>(
-	account: Pick<ApiframeAccount, 'accountKey'>,
-	signal: AbortSignal | undefined,
-	idempotent: boolean,
-	send: () => Promise<IN8nHttpFullResponse>,
-): Promise<T> {
-	return await withRetry(
-		async () => {
-			await waitForRateWindow(account.accountKey, signal);
-			return bodyOrThrow<T>(await send(), account.accountKey);
-		},
-		{ idempotent, signal },
-	);
-}
-
-/** One authenticated call to Apiframe built by the nodes themselves (polls, uploads, /v2/me). */
 export async function apiframeRequest<T>(ctx: ApiContext, request: ApiRequest): Promise<T> {
 	const account = await getAccount(ctx);
+	const signal = cancelSignalOf(ctx);
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		baseURL: account.baseUrl,
@@ -98,8 +108,15 @@ export async function apiframeRequest<T>(ctx: ApiContext, request: ApiRequest): 
 		timeout: REQUEST_TIMEOUT_MS,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		abortSignal: signal,
 	};
-	return await withApiPolicy<T>(account, cancelSignalOf(ctx), request.idempotent, async () =>
-		(await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)) as IN8nHttpFullResponse,
+	const deadlineAtMs = deadlineOf(ctx);
+	return await withRetry(
+		async () => {
+			await waitForRateWindow(account.accountKey, signal, deadlineAtMs);
+			const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)) as IN8nHttpFullResponse;
+			return bodyOrThrow<T>(response, account.accountKey);
+		},
+		{ idempotent: request.idempotent, signal, deadlineAtMs },
 	);
 }

@@ -1,6 +1,11 @@
 /** Every timing, limit and default the nodes rely on, named with its unit. */
 
 export const DEFAULT_BASE_URL = 'https://api.apiframe.ai';
+/**
+ * The credential's Base URL as n8n expressions see it (routed operations, the credential test):
+ * the same rule as normalizeBaseUrl, so `https://api.apiframe.ai/v2/` works everywhere.
+ */
+export const BASE_URL_EXPRESSION = `={{ String($credentials.baseUrl || "${DEFAULT_BASE_URL}").trim().replace(/\\/+$/, "").replace(/\\/v2$/i, "") }}`;
 export const SEEDREAM_MODEL_ID = 'seedream-4.5';
 export const CREDENTIAL_TYPE = 'apiframeApi';
 
@@ -16,6 +21,8 @@ export const RETRY_BASE_MS = 500;
 export const RETRY_MAX_MS = 30_000;
 /** A Retry-After longer than this is not waited out: the user is better served by an error. */
 export const RETRY_AFTER_MAX_MS = 120_000;
+/** At most this long does one 429 pause every row of the account in this process. */
+export const ACCOUNT_PAUSE_MAX_MS = RETRY_AFTER_MAX_MS;
 
 // Downloads of result images from the CDN.
 export const DOWNLOAD_TIMEOUT_MS = 120_000;
@@ -24,6 +31,17 @@ export const REQUEST_TIMEOUT_MS = 60_000;
 
 // Uploads of reference images from binary properties (the API's limit is 25 MB).
 export const UPLOAD_MAX_BYTES = 25 * 1024 * 1024;
+/** Uploads in flight per account at once: they share the account's rate limit with submits and polls. */
+export const UPLOADS_AT_ONCE = 4;
+/** An uploaded reference's URL is reused (same file, same account) until this long before it expires. */
+export const UPLOAD_REUSE_MARGIN_MS = 10 * 60_000;
+/** How long an upload's URL lives when the API does not say (Apiframe: about 1–2 h). */
+export const UPLOAD_LIFETIME_DEFAULT_MS = 60 * 60_000;
+
+/** Submits in flight at once when the node does not wait for the jobs (no running-job slot holds them back). */
+export const SUBMITS_AT_ONCE_WITHOUT_WAITING = 8;
+/** A row whose job FAILED is submitted again at most this many times in all (new key suffix each time). */
+export const SUBMIT_ATTEMPTS_MAX = 3;
 
 /** Running jobs per account when the API does not say (Apiframe's pro plan allows 10). */
 export const MAX_RUNNING_JOBS_DEFAULT = 10;

@@ -2,7 +2,7 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { JobWaitTimeoutError } from './polling';
-import { ApiframeHttpError, CancelledError, isNetworkError } from './retry';
+import { ApiframeHttpError, CancelledError, isNetworkError, RateLimitPastDeadlineError } from './retry';
 import { redactSecret } from './secrets';
 
 export interface ErrorContext {
@@ -99,6 +99,14 @@ export function toNodeError(node: INode, error: unknown, context: ErrorContext):
 		return new NodeOperationError(node, clean(`${error.message}: stopped waiting`), {
 			itemIndex: context.itemIndex,
 			description: `Nothing is lost: job ${error.job.jobId} keeps running on Apiframe. Collect its images later with Job → Wait (Job ID ${error.job.jobId}), or raise Output Options → Timeout.`,
+		});
+	}
+	if (error instanceof RateLimitPastDeadlineError) {
+		return new NodeOperationError(node, clean(error.message), {
+			itemIndex: context.itemIndex,
+			description: context.jobId
+				? `Nothing is lost: job ${context.jobId} keeps running on Apiframe. Collect its images later with Job → Wait (Job ID ${context.jobId}), or raise Output Options → Timeout.`
+				: 'Nothing was submitted for this item. Run it again in a few minutes, or raise Output Options → Timeout.',
 		});
 	}
 	if (error instanceof CancelledError) {

@@ -74,6 +74,7 @@ export async function downloadImageAsBinary(
 				timeout: DOWNLOAD_TIMEOUT_MS,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
+				abortSignal: cancelSignalOf(ctx),
 			})) as IN8nHttpFullResponse;
 			if (response.statusCode < 200 || response.statusCode >= 300) {
 				drain(response.body);

@@ -29,6 +29,14 @@ export class CancelledError extends Error {
 	}
 }
 
+/** The account is paused (429) past the row's deadline: the row ends now instead of waiting in vain. */
+export class RateLimitPastDeadlineError extends Error {
+	constructor(readonly pauseMs: number) {
+		super(`Apiframe asked to wait ${Math.ceil(pauseMs / 1000)} s (rate limit), longer than this item may still wait`);
+		this.name = 'RateLimitPastDeadlineError';
+	}
+}
+
 const NETWORK_ERROR_CODES = new Set([
 	'ECONNRESET',
 	'ECONNREFUSED',
@@ -97,6 +105,8 @@ export interface RetryOptions {
 	maxAttempts?: number;
 	/** Only requests that cannot bill twice may be retried (GET, or POST with an Idempotency-Key). */
 	idempotent: boolean;
+	/** No retry is scheduled past this moment (epoch ms): the row's own timeout. */
+	deadlineAtMs?: number;
 	onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
 }
 
@@ -122,6 +132,7 @@ export async function withRetry<T>(run: (attempt: number) => Promise<T>, options
 		const retryAfterMs = error instanceof ApiframeHttpError ? error.retryAfterMs : undefined;
 		if (retryAfterMs !== undefined && retryAfterMs > RETRY_AFTER_MAX_MS) throw error;
 		const delayMs = retryDelayMs(attempt, retryAfterMs);
+		if (options.deadlineAtMs !== undefined && Date.now() + delayMs > options.deadlineAtMs) throw error;
 		options.onRetry?.({ attempt, delayMs, error });
 		await pause(delayMs, options.signal);
 	}

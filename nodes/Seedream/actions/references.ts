@@ -1,48 +1,110 @@
-import type { IDataObject, IExecuteSingleFunctions } from 'n8n-workflow';
+import { createHash } from 'crypto';
+import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { apiframeRequest } from '../../shared/api';
-import { UPLOAD_MAX_BYTES } from '../../shared/constants';
+import { apiframeRequest, getAccount } from '../../shared/api';
+import { UPLOAD_LIFETIME_DEFAULT_MS, UPLOAD_MAX_BYTES, UPLOAD_REUSE_MARGIN_MS, UPLOADS_AT_ONCE } from '../../shared/constants';
 import type { FieldProblem } from './validateGenerate';
 import { splitUrlList } from './validateGenerate';
 
-export function binaryPropertyNames(ctx: IExecuteSingleFunctions): string[] {
-	return splitUrlList(ctx.getNodeParameter('referenceImageBinary', '') as string);
+const FIELD = 'Reference Image (Binary Property)';
+
+export function binaryPropertyNames(ctx: IExecuteFunctions, itemIndex: number): string[] {
+	return splitUrlList(ctx.getNodeParameter('referenceImageBinary', itemIndex, '') as string);
 }
 
-/** Checks the named binary properties exist and are images before anything is uploaded or paid. */
-export function checkReferenceBinaries(ctx: IExecuteSingleFunctions, names: string[]): FieldProblem[] {
-	const binary = ctx.getInputData().binary ?? {};
-	return names.flatMap((name): FieldProblem[] => {
+/** The file's size without reading it: n8n keeps it with the file (or it is base64 in the item). */
+async function sizeOf(ctx: IExecuteFunctions, data: IBinaryData): Promise<number | undefined> {
+	const bytes = (data as IBinaryData & { bytes?: number }).bytes;
+	if (typeof bytes === 'number') return bytes;
+	if (data.id) return (await ctx.helpers.getBinaryMetadata(data.id)).fileSize;
+	return data.data ? Math.floor((data.data.length * 3) / 4) : undefined;
+}
+
+/** Checks the named binary properties exist, are images and fit the upload limit, before anything is sent. */
+export async function checkReferenceBinaries(ctx: IExecuteFunctions, itemIndex: number, names: string[]): Promise<FieldProblem[]> {
+	const binary = ctx.getInputData()[itemIndex]?.binary ?? {};
+	const problems: FieldProblem[] = [];
+	for (const name of names) {
 		const data = binary[name];
 		if (!data) {
-			return [{ field: 'Reference Image (Binary Property)', value: name, allowed: `must name a binary property of the input item (it has: ${Object.keys(binary).join(', ') || 'none'})` }];
+			problems.push({ field: FIELD, value: name, allowed: `must name a binary property of the input item (it has: ${Object.keys(binary).join(', ') || 'none'})` });
+		} else if (data.mimeType && !data.mimeType.startsWith('image/')) {
+			problems.push({ field: FIELD, value: `${name} (${data.mimeType})`, allowed: 'must hold an image file' });
+		} else if (((await sizeOf(ctx, data)) ?? 0) > UPLOAD_MAX_BYTES) {
+			problems.push({ field: FIELD, value: name, allowed: `must be an image of at most ${UPLOAD_MAX_BYTES / 1024 / 1024} MB (Apiframe's upload limit)` });
 		}
-		if (data.mimeType && !data.mimeType.startsWith('image/')) {
-			return [{ field: 'Reference Image (Binary Property)', value: `${name} (${data.mimeType})`, allowed: 'must hold an image file' }];
-		}
-		return [];
-	});
+	}
+	return problems;
 }
 
-/** A file from an earlier step becomes a reference URL through the free `/v2/uploads` endpoint. */
-export async function uploadReferenceImages(ctx: IExecuteSingleFunctions, names: string[]): Promise<string[]> {
+/** The bytes' SHA-256: what identifies a reference file, whatever URL an upload gives it. */
+export async function fingerprintReferences(ctx: IExecuteFunctions, itemIndex: number, names: string[]): Promise<string[]> {
+	const digests: string[] = [];
+	for (const name of names) {
+		digests.push(createHash('sha256').update(await ctx.helpers.getBinaryDataBuffer(itemIndex, name)).digest('hex'));
+	}
+	return digests;
+}
+
+interface Upload {
+	url: Promise<string>;
+	reusableUntilMs: number;
+}
+/** Per account and file content: a retry of the row sends the very same URL, so its body is identical. */
+const uploads = new Map<string, Upload>();
+const uploadQueues = new Map<string, { running: number; waiting: Array<() => void> }>();
+
+async function withUploadLane<T>(accountKey: string, work: () => Promise<T>): Promise<T> {
+	let lane = uploadQueues.get(accountKey);
+	if (!lane) uploadQueues.set(accountKey, (lane = { running: 0, waiting: [] }));
+	while (lane.running >= UPLOADS_AT_ONCE) await new Promise<void>((wake) => lane.waiting.push(wake));
+	lane.running++;
+	try {
+		return await work();
+	} finally {
+		lane.running--;
+		lane.waiting.shift()?.();
+	}
+}
+
+function forget(key: string, upload: Upload): void {
+	if (uploads.get(key) === upload) uploads.delete(key);
+}
+
+/**
+ * Files from an earlier step become reference URLs through the free `/v2/uploads` endpoint. Each
+ * file is uploaded once per account and its URL reused while it lives; at most UPLOADS_AT_ONCE
+ * uploads run per account.
+ */
+export async function uploadReferenceImages(ctx: IExecuteFunctions, itemIndex: number, names: string[]): Promise<string[]> {
+	const account = await getAccount(ctx);
 	const urls: string[] = [];
 	for (const name of names) {
-		const meta = ctx.helpers.assertBinaryData(name);
-		const buffer = await ctx.helpers.getBinaryDataBuffer(name);
-		if (buffer.length > UPLOAD_MAX_BYTES) {
-			throw new Error(`The reference image in binary property "${name}" is larger than 25 MB, the upload limit`);
+		const meta = ctx.helpers.assertBinaryData(itemIndex, name);
+		const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, name);
+		const key = `${account.accountKey}:${createHash('sha256').update(buffer).digest('hex')}`;
+		const known = uploads.get(key);
+		if (known && known.reusableUntilMs > Date.now()) {
+			urls.push(await known.url);
+			continue;
 		}
-		const form = new FormData();
-		form.append('file', new Blob([new Uint8Array(buffer)], { type: meta.mimeType }), meta.fileName ?? `${name}.${meta.fileExtension ?? 'png'}`);
-		const uploaded = await apiframeRequest<IDataObject>(ctx, {
-			method: 'POST',
-			path: '/v2/uploads',
-			body: form,
-			// An upload creates a short-lived file and bills nothing: safe to send again.
-			idempotent: true,
+		const upload: Upload = { url: Promise.resolve(''), reusableUntilMs: Number.POSITIVE_INFINITY };
+		upload.url = withUploadLane(account.accountKey, async () => {
+			const form = new FormData();
+			form.append('file', new Blob([new Uint8Array(buffer)], { type: meta.mimeType }), meta.fileName ?? `${name}.${meta.fileExtension ?? 'png'}`);
+			// An upload bills nothing and only creates a short-lived file: safe to send again.
+			const uploaded = await apiframeRequest<IDataObject>(ctx, { method: 'POST', path: '/v2/uploads', body: form, idempotent: true });
+			const expiresAtMs = Date.parse(String(uploaded.expiresAt ?? ''));
+			upload.reusableUntilMs = (Number.isNaN(expiresAtMs) ? Date.now() + UPLOAD_LIFETIME_DEFAULT_MS : expiresAtMs) - UPLOAD_REUSE_MARGIN_MS;
+			return String(uploaded.url);
 		});
-		urls.push(String(uploaded.url));
+		uploads.set(key, upload);
+		urls.push(
+			await upload.url.catch((error: unknown) => {
+				forget(key, upload);
+				throw error;
+			}),
+		);
 	}
 	return urls;
 }

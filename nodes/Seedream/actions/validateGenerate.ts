@@ -56,7 +56,7 @@ export function splitUrlList(value: unknown): string[] {
 		.filter((part) => part !== '');
 }
 
-type Check = (params: IDataObject, problems: FieldProblem[]) => void;
+type Check = (params: IDataObject, problems: FieldProblem[], referenceFiles: number) => void;
 
 const checkParams: Check[] = [
 	(params, problems) => {
@@ -118,9 +118,9 @@ const checkParams: Check[] = [
 			} else params[key] = value;
 		}
 	},
-	(params, problems) => {
+	(params, problems, referenceFiles) => {
 		const urls = params.image_input as string[] | undefined;
-		if (urls === undefined) {
+		if (urls === undefined && referenceFiles === 0) {
 			if (params.aspect_ratio === 'match_input_image') {
 				problems.push({
 					field: 'Aspect Ratio',
@@ -130,10 +130,15 @@ const checkParams: Check[] = [
 			}
 			return;
 		}
-		if (urls.length > REFERENCE_IMAGES_MAX) {
-			problems.push({ field: 'Reference Images', value: `${urls.length} images`, allowed: `must be at most ${REFERENCE_IMAGES_MAX}` });
+		const count = (urls?.length ?? 0) + referenceFiles;
+		if (count > REFERENCE_IMAGES_MAX) {
+			problems.push({
+				field: 'Reference Images',
+				value: `${count} images (URLs and binary properties together)`,
+				allowed: `must be at most ${REFERENCE_IMAGES_MAX}`,
+			});
 		}
-		for (const url of urls.filter((candidate) => !isWebUrl(candidate))) {
+		for (const url of (urls ?? []).filter((candidate) => !isWebUrl(candidate))) {
 			problems.push({ field: 'Reference Image URLs', value: url, allowed: 'must be http(s) URLs' });
 		}
 	},
@@ -142,8 +147,9 @@ const checkParams: Check[] = [
 /**
  * Checks and normalises a Generate request body in place, the way the API will judge it, so that a
  * bad row fails on its own with a message naming the field, before any paid request.
+ * `referenceFiles` counts the binary references that will be uploaded and added to `image_input`.
  */
-export function validateGenerateBody(body: IDataObject): FieldProblem[] {
+export function validateGenerateBody(body: IDataObject, referenceFiles = 0): FieldProblem[] {
 	const problems: FieldProblem[] = [];
 	const prompt = typeof body.prompt === 'string' ? body.prompt.trim() : body.prompt;
 	if (typeof prompt !== 'string' || prompt.length === 0 || prompt.length > PROMPT_MAX_CHARS) {
@@ -156,7 +162,10 @@ export function validateGenerateBody(body: IDataObject): FieldProblem[] {
 
 	const params = (body.seedreamParams ?? {}) as IDataObject;
 	for (const key of Object.keys(params)) if (params[key] === '' || params[key] === undefined) delete params[key];
-	for (const check of checkParams) check(params, problems);
+	const urls = splitUrlList(params.image_input);
+	if (urls.length) params.image_input = urls;
+	else delete params.image_input;
+	for (const check of checkParams) check(params, problems, referenceFiles);
 	if (Object.keys(params).length) body.seedreamParams = params;
 	else delete body.seedreamParams;
 

@@ -1,4 +1,5 @@
-import type { IDataObject, IDisplayOptions, IExecuteSingleFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { WAIT_TIMEOUT_DEFAULT_MINUTES } from '../../shared/constants';
 import type { JobOutputOptions } from '../../shared/jobOutput';
@@ -55,8 +56,8 @@ export interface ReadOutputOptions extends JobOutputOptions {
 	maxRunningJobs: number;
 }
 
-export function readOutputOptions(ctx: IExecuteSingleFunctions, downloadDefault: boolean): ReadOutputOptions {
-	const raw = ctx.getNodeParameter('outputOptions', {}) as IDataObject;
+export function readOutputOptions(ctx: IExecuteFunctions, itemIndex: number, downloadDefault: boolean): ReadOutputOptions {
+	const raw = ctx.getNodeParameter('outputOptions', itemIndex, {}) as IDataObject;
 	const timeoutMinutes = Number(raw.timeoutMinutes ?? WAIT_TIMEOUT_DEFAULT_MINUTES);
 	return {
 		...readJobOutputOptions(raw, downloadDefault),
@@ -75,3 +76,15 @@ export const jobIdField = (show: Show): INodeProperties => ({
 	description: 'The jobId returned by Image → Generate (or received by the Seedream Trigger)',
 	displayOptions: { show },
 });
+
+/** The Job ID field's value, trimmed; an empty one fails the row before anything is sent. */
+export function readJobId(ctx: IExecuteFunctions, itemIndex: number): string {
+	const jobId = String(ctx.getNodeParameter('jobId', itemIndex, '') ?? '').trim();
+	if (!jobId) {
+		throw new NodeOperationError(ctx.getNode(), 'Invalid parameter: Job ID must not be empty', {
+			itemIndex,
+			description: 'Map the jobId of Image → Generate (or of the Seedream Trigger), e.g. {{ $json.jobId }}.',
+		});
+	}
+	return jobId;
+}

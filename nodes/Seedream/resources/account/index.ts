@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { explainApiAnswer } from '../../shared/routedAnswer';
+
 export const accountDescription: INodeProperties[] = [
 	{
 		displayName: 'Operation',
@@ -13,7 +15,10 @@ export const accountDescription: INodeProperties[] = [
 				value: 'get',
 				action: 'Get the account',
 				description: 'Get the credits, plan and limits of the Apiframe account (free)',
-				routing: { request: { method: 'GET', url: '/v2/me' } },
+				routing: {
+					request: { method: 'GET', url: '/v2/me', ignoreHttpStatusErrors: true },
+					output: { postReceive: [explainApiAnswer] },
+				},
 			},
 		],
 		default: 'get',

@@ -1,19 +1,43 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { acquireJobSlot } from '../../../shared/accountLimits';
+import { cancelSignalOf, getAccount, scopedContext } from '../../../shared/api';
 import {
 	GUIDANCE_DEFAULT,
 	GUIDANCE_MAX,
 	GUIDANCE_MIN,
 	GUIDANCE_STEP,
+	IDEMPOTENCY_KEY_MAX_CHARS,
 	SEED_MAX,
 	SEEDREAM_MODEL_ID,
+	SUBMITS_AT_ONCE_WITHOUT_WAITING,
 } from '../../../shared/constants';
-import { outputOptionsDescription } from '../../shared/descriptions';
+import { isTerminal, parseJob } from '../../../shared/job';
+import { jobToItems } from '../../../shared/jobOutput';
+import { getJob, waitForJob } from '../../../shared/polling';
+import type { RowRun } from '../../actions/batch';
+import { runBatch } from '../../actions/batch';
+import { explainFinishedJob } from '../../actions/jobOutcome';
+import { binaryPropertyNames, checkReferenceBinaries, fingerprintReferences, uploadReferenceImages } from '../../actions/references';
+import { bodyFromFields } from '../../actions/requestBody';
+import { runningJobLimit } from '../../actions/runningJobLimit';
+import { submitJob } from '../../actions/submit';
+import type { IdentityMode, RunScope } from '../../actions/submissionIdentity';
+import { contentKey, runKey, runScopeOf } from '../../actions/submissionIdentity';
+import type { FieldProblem } from '../../actions/validateGenerate';
+import { describeProblems, validateGenerateBody } from '../../actions/validateGenerate';
+import type { ReadOutputOptions } from '../../shared/descriptions';
+import { outputOptionsDescription, readOutputOptions } from '../../shared/descriptions';
 
 const showOnlyForGenerate = { resource: ['image'], operation: ['generate'] };
 const param = (name: string) => ({ type: 'body' as const, property: `seedreamParams.${name}` });
 
-export const imageGenerateDescription: INodeProperties[] = [
+/**
+ * The fields of Image → Generate. Each one's `routing.send` declares where its value goes in the
+ * request body; `execute` below builds the body from these declarations (bodyFromFields).
+ */
+export const description: INodeProperties[] = [
 	{
 		displayName: 'Model',
 		name: 'model',
@@ -142,7 +166,27 @@ export const imageGenerateDescription: INodeProperties[] = [
 				name: 'idempotencyKey',
 				type: 'string',
 				default: '',
-				description: 'Requests with the same key within 24 hours return the first job instead of a new one. By default a key is derived from the execution, the node and the item.',
+				description:
+					'Requests with the same key within 24 hours return the first job instead of a new one. Leave empty to let Idempotency Scope derive a key. Two rows of one run may not share a key.',
+			},
+			{
+				displayName: 'Idempotency Scope',
+				name: 'idempotencyScope',
+				type: 'options',
+				options: [
+					{
+						name: 'Per Run and Row',
+						value: 'run',
+						description: 'Retries of a row are never billed twice; every new execution, loop iteration and n8n instance gets new jobs',
+					},
+					{
+						name: 'Per Content (Reuse Jobs Across Runs)',
+						value: 'content',
+						description: 'Running the same rows again in this workflow (after a crash or a failed execution) reuses the jobs already billed instead of paying again',
+					},
+				],
+				default: 'run',
+				description: 'What makes two submissions the same job when no Idempotency Key is set',
 			},
 			{
 				displayName: 'Output Format',
@@ -198,3 +242,126 @@ export const imageGenerateDescription: INodeProperties[] = [
 	},
 	outputOptionsDescription({ show: { ...showOnlyForGenerate, waitForCompletion: [true] }, downloadDefault: true, withTimeout: true }),
 ];
+
+interface PreparedRow {
+	body: IDataObject;
+	referenceBinaries: string[];
+	idempotencyKey: string;
+	waitForCompletion: boolean;
+	output: ReadOutputOptions;
+}
+
+/** Gives each row of a run its Idempotency-Key, and refuses a custom key two rows share. */
+class RowKeys {
+	private readonly customKeyRows = new Map<string, number>();
+	private readonly contentCounts = new Map<string, number>();
+
+	constructor(private readonly scope: RunScope) {}
+
+	async keyFor(ctx: IExecuteFunctions, itemIndex: number, body: IDataObject, references: string[], problems: FieldProblem[]) {
+		const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		const custom = String(options.idempotencyKey ?? '').trim();
+		if (custom) {
+			if (custom.length > IDEMPOTENCY_KEY_MAX_CHARS) {
+				problems.push({ field: 'Idempotency Key', value: `${custom.length} characters`, allowed: `must be at most ${IDEMPOTENCY_KEY_MAX_CHARS} characters` });
+			}
+			const earlier = this.customKeyRows.get(custom);
+			if (earlier !== undefined) {
+				problems.push({ field: 'Idempotency Key', value: custom, allowed: `must differ from the key of item ${earlier} (two rows with one key would get one job)` });
+			}
+			return { key: custom, commit: () => this.customKeyRows.set(custom, itemIndex) };
+		}
+		if ((options.idempotencyScope as IdentityMode | undefined) !== 'content') return { key: runKey(this.scope, itemIndex), commit: () => {} };
+		// Reference files count by their bytes: an upload's URL differs every time.
+		const content = { ...body, referenceFiles: references.length ? await fingerprintReferences(ctx, itemIndex, references) : undefined };
+		const first = contentKey(this.scope, content, 1);
+		const occurrence = (this.contentCounts.get(first) ?? 0) + 1;
+		return { key: contentKey(this.scope, content, occurrence), commit: () => this.contentCounts.set(first, occurrence) };
+	}
+}
+
+async function prepareRow(ctx: IExecuteFunctions, itemIndex: number, keys: RowKeys): Promise<PreparedRow> {
+	const body = bodyFromFields(ctx, itemIndex, description);
+	const referenceBinaries = binaryPropertyNames(ctx, itemIndex);
+	const problems = [...validateGenerateBody(body, referenceBinaries.length), ...(await checkReferenceBinaries(ctx, itemIndex, referenceBinaries))];
+	const { key, commit } = await keys.keyFor(ctx, itemIndex, body, referenceBinaries, problems);
+	if (problems.length) {
+		throw new NodeOperationError(ctx.getNode(), `Invalid parameter: ${describeProblems(problems)}`, {
+			itemIndex,
+			description: 'Nothing was sent to Apiframe and nothing was charged for this item. Fix the value and run it again.',
+		});
+	}
+	commit();
+	return {
+		body,
+		referenceBinaries,
+		idempotencyKey: key,
+		waitForCompletion: ctx.getNodeParameter('waitForCompletion', itemIndex, true) as boolean,
+		output: readOutputOptions(ctx, itemIndex, true),
+	};
+}
+
+/** Uploads the row's reference files (free) and adds their URLs to the body it sends. */
+async function bodyWithReferences(ctx: IExecuteFunctions, itemIndex: number, row: PreparedRow): Promise<IDataObject> {
+	if (!row.referenceBinaries.length) return row.body;
+	const params = { ...((row.body.seedreamParams as IDataObject | undefined) ?? {}) };
+	const urls = await uploadReferenceImages(ctx, itemIndex, row.referenceBinaries);
+	params.image_input = [...((params.image_input as string[] | undefined) ?? []), ...urls];
+	return { ...row.body, seedreamParams: params };
+}
+
+function sentParameters(body: IDataObject, idempotencyKey: string): IDataObject {
+	return { prompt: body.prompt, seedreamParams: body.seedreamParams ?? {}, idempotencyKey };
+}
+
+async function generateRow({ ctx, itemIndex, beforeSubmit, noteJob }: RowRun, row: PreparedRow): Promise<INodeExecutionData[]> {
+	const account = await getAccount(ctx);
+	if (!row.waitForCompletion) {
+		beforeSubmit();
+		const body = await bodyWithReferences(ctx, itemIndex, row);
+		const submitted = await submitJob(ctx, body, row.idempotencyKey);
+		noteJob(submitted.jobId);
+		const json: IDataObject = { jobId: submitted.jobId, status: submitted.status, ...sentParameters(body, submitted.idempotencyKey) };
+		if (body.webhookUrl) json.webhookUrl = body.webhookUrl;
+		return [{ json }];
+	}
+	const limit = await runningJobLimit(ctx, account, row.output.maxRunningJobs);
+	const release = await acquireJobSlot(account.accountKey, limit, cancelSignalOf(ctx));
+	let job;
+	let body = row.body;
+	let idempotencyKey = row.idempotencyKey;
+	try {
+		beforeSubmit();
+		// Uploads run inside the slot, so a batch waiting its turn holds no upload URLs that age.
+		body = await bodyWithReferences(ctx, itemIndex, row);
+		const timed = scopedContext(ctx, { signal: cancelSignalOf(ctx), deadlineAtMs: Date.now() + row.output.timeoutMs });
+		const submitted = await submitJob(timed, body, row.idempotencyKey);
+		noteJob(submitted.jobId);
+		idempotencyKey = submitted.idempotencyKey;
+		// A replayed key answers with the job's current status but no result: read it.
+		const accepted = isTerminal(submitted.status)
+			? parseJob(await getJob(timed, submitted.jobId))
+			: parseJob({ id: submitted.jobId, status: submitted.status });
+		job = await waitForJob(timed, submitted.jobId, row.output.timeoutMs, accepted);
+	} finally {
+		release();
+	}
+	explainFinishedJob(ctx.getNode(), job, itemIndex, row.output.download);
+	return await jobToItems(ctx, job, row.output, sentParameters(body, idempotencyKey));
+}
+
+/**
+ * Image → Generate, a custom operation: declarative routing sends one request per item, while a
+ * generation is validation of the whole batch, reference uploads, a submit under an
+ * Idempotency-Key, a running-job slot, polling and downloads — and a batch that stops billing the
+ * moment n8n would throw its output away.
+ */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const keys = new RowKeys(runScopeOf(this));
+	const waits = this.getInputData().length === 0 || (this.getNodeParameter('waitForCompletion', 0, true) as boolean);
+	return await runBatch(this, {
+		prepare: async (itemIndex) => await prepareRow(this, itemIndex, keys),
+		run: generateRow,
+		rowsAtOnce: waits ? undefined : SUBMITS_AT_ONCE_WITHOUT_WAITING,
+	});
+}

@@ -1,8 +1,9 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { generateImage } from '../../actions/generate';
-import { keepFullResponse } from '../../actions/routedRequest';
-import { imageGenerateDescription } from './generate';
+import * as generate from './generate';
+
+/** Generate is a custom operation: validation, submit, wait and download (see generate.ts). */
+export const imageOperations = { generate: generate.execute };
 
 export const imageDescription: INodeProperties[] = [
 	{
@@ -17,15 +18,9 @@ export const imageDescription: INodeProperties[] = [
 				value: 'generate',
 				action: 'Generate an image',
 				description: 'Create an image from a prompt (and reference images), wait for it and return the file',
-				routing: {
-					request: { method: 'POST', url: '/v2/images/generate', ignoreHttpStatusErrors: true },
-					send: { paginate: true },
-					operations: { pagination: generateImage },
-					output: { postReceive: [keepFullResponse] },
-				},
 			},
 		],
 		default: 'generate',
 	},
-	...imageGenerateDescription,
+	...generate.description,
 ];

@@ -1,18 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { jobGetOperation, jobWaitOperation } from '../../actions/collectJob';
-import { keepFullResponse } from '../../actions/routedRequest';
-import { jobGetDescription } from './get';
+import { explainApiAnswer } from '../../shared/routedAnswer';
+import * as get from './get';
 import { jobGetManyDescription } from './getMany';
-import { jobWaitDescription } from './wait';
+import * as wait from './wait';
 
-/** Get and Wait read one job; their behaviour wraps the routed request (see actions/collectJob). */
-const readJob = (behaviour: typeof jobGetOperation) => ({
-	request: { method: 'GET' as const, url: '=/v2/jobs/{{ encodeURIComponent($parameter.jobId.trim()) }}', ignoreHttpStatusErrors: true },
-	send: { paginate: true },
-	operations: { pagination: behaviour },
-	output: { postReceive: [keepFullResponse] },
-});
+/** Get and Wait are custom operations (they download and wait); Get Many is one routed request. */
+export const jobOperations = { get: get.execute, wait: wait.execute };
 
 export const jobDescription: INodeProperties[] = [
 	{
@@ -27,7 +21,6 @@ export const jobDescription: INodeProperties[] = [
 				value: 'get',
 				action: 'Get a job',
 				description: 'Get the status and result of a job, optionally with its images',
-				routing: readJob(jobGetOperation),
 			},
 			{
 				name: 'Get Many',
@@ -35,7 +28,7 @@ export const jobDescription: INodeProperties[] = [
 				action: 'Get many jobs',
 				description: 'List the jobs of the account, newest first',
 				routing: {
-					request: { method: 'GET', url: '/v2/jobs', qs: { limit: 100 } },
+					request: { method: 'GET', url: '/v2/jobs', qs: { limit: 100 }, ignoreHttpStatusErrors: true },
 					operations: {
 						pagination: {
 							type: 'generic',
@@ -53,7 +46,7 @@ export const jobDescription: INodeProperties[] = [
 							},
 						},
 					},
-					output: { postReceive: [{ type: 'rootProperty', properties: { property: 'jobs' } }] },
+					output: { postReceive: [explainApiAnswer, { type: 'rootProperty', properties: { property: 'jobs' } }] },
 				},
 			},
 			{
@@ -61,12 +54,11 @@ export const jobDescription: INodeProperties[] = [
 				value: 'wait',
 				action: 'Wait for a job',
 				description: 'Wait until a job submitted earlier has finished, then return its images',
-				routing: readJob(jobWaitOperation),
 			},
 		],
 		default: 'get',
 	},
-	...jobGetDescription,
+	...get.description,
 	...jobGetManyDescription,
-	...jobWaitDescription,
+	...wait.description,
 ];
