@@ -32,6 +32,8 @@ export interface RunSeedreamOptions {
 	continueOnFail?: boolean;
 	executionId?: string;
 	apiKey?: string;
+	/** The credential's data, when a test needs another Base URL than the simulator's own. */
+	credentials?: { apiKey: string; baseUrl: string };
 	abortSignal?: AbortSignal;
 	/** Node settings as the editor stores them, e.g. { retryOnFail: true, waitBetweenTries: 10 }. */
 	nodeSettings?: Partial<INode>;
@@ -53,7 +55,7 @@ export async function runSeedream(options: RunSeedreamOptions): Promise<RunResul
 	return await runWorkflow({
 		nodeTypes: { [SEEDREAM_TYPE]: seedreamNodeType },
 		credentialTypes: [credentialType],
-		credentials: { apiframeApi: { apiKey: options.apiKey ?? options.sim.apiKey, baseUrl: options.sim.url } },
+		credentials: { apiframeApi: options.credentials ?? { apiKey: options.apiKey ?? options.sim.apiKey, baseUrl: options.sim.url } },
 		workflow: { nodes: [node], connections: {} },
 		inputItems: options.items ?? [{ json: {} }],
 		executionId: options.executionId,

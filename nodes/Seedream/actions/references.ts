@@ -3,6 +3,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { apiframeRequest, getAccount } from '../../shared/api';
 import { UPLOAD_LIFETIME_DEFAULT_MS, UPLOAD_MAX_BYTES, UPLOAD_REUSE_MARGIN_MS, UPLOADS_AT_ONCE } from '../../shared/constants';
+import { scaledMs } from '../../shared/timing';
 import type { FieldProblem } from './validateGenerate';
 import { splitUrlList } from './validateGenerate';
 
@@ -95,7 +96,7 @@ export async function uploadReferenceImages(ctx: IExecuteFunctions, itemIndex: n
 			// An upload bills nothing and only creates a short-lived file: safe to send again.
 			const uploaded = await apiframeRequest<IDataObject>(ctx, { method: 'POST', path: '/v2/uploads', body: form, idempotent: true });
 			const expiresAtMs = Date.parse(String(uploaded.expiresAt ?? ''));
-			upload.reusableUntilMs = (Number.isNaN(expiresAtMs) ? Date.now() + UPLOAD_LIFETIME_DEFAULT_MS : expiresAtMs) - UPLOAD_REUSE_MARGIN_MS;
+			upload.reusableUntilMs = (Number.isNaN(expiresAtMs) ? Date.now() + scaledMs(UPLOAD_LIFETIME_DEFAULT_MS) : expiresAtMs) - scaledMs(UPLOAD_REUSE_MARGIN_MS);
 			return String(uploaded.url);
 		});
 		uploads.set(key, upload);

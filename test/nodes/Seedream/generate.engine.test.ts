@@ -45,7 +45,11 @@ describe('Image → Generate through n8n', () => {
 		// The plan's cap (10, read from /v2/me) was kept by the node: no job waited queued on the API.
 		expect(sim.requests().filter((r) => r.path === '/v2/me').length).toBeLessThanOrEqual(1); // once per account, not per row
 		expect(sim.jobs().every((job) => Date.parse(job.startedAt!) - Date.parse(job.createdAt) < 100)).toBe(true);
-		expect(submitsOf(sim).every((r) => /^n8n-/.test(r.headers['idempotency-key']))).toBe(true);
+		// One key per row, each with its item index (the exact format is pinned in batch.engine.test.ts).
+		const keys = submitsOf(sim).map((r) => String(r.headers['idempotency-key']));
+		expect(keys.map((key) => key.replace(/-i\d+$/, '')).every((prefix) => prefix === keys[0].replace(/-i\d+$/, ''))).toBe(true);
+		expect(keys.map((key) => Number(/-i(\d+)$/.exec(key)![1])).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+		expect(keys[0]).toMatch(new RegExp(`-${result.executionId}-seedream-node-1-r0-i\\d+$`));
 	});
 
 	it('sends each chosen parameter and gets a 4K 16:9 PNG back', async () => {
