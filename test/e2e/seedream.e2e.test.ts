@@ -252,6 +252,9 @@ describe('n8n-nodes-seedream in a real n8n 2.41.1', () => {
 		expect(job).toMatchObject({ status: 'COMPLETED', width: 2560, height: 1440, params: { aspect_ratio: '16:9' } });
 		const answer: string = outputItems(result.json, 'AI Agent')[0].json.output;
 		expect(answer).toContain(job!.result!.images[0]);
+		// The tool ran Generate's custom operation (a routed request would carry no key and not wait).
+		const toolNodeId = agentRun.nodes.find((n: any) => n.name === 'Seedream').id;
+		expect(job!.idempotencyKey).toMatch(new RegExp(`^n8n-[0-9a-f]{12}-seedreamAgentRun-\\d+-${toolNodeId}-r0-i0$`));
 	});
 
 	describe('the editor in headless Chromium', () => {

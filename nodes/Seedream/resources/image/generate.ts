@@ -272,6 +272,8 @@ class RowKeys {
 			return { key: custom, commit: () => this.customKeyRows.set(custom, itemIndex) };
 		}
 		if ((options.idempotencyScope as IdentityMode | undefined) !== 'content') return { key: runKey(this.scope, itemIndex), commit: () => {} };
+		// A row already refused (e.g. a file over the upload limit) is not read just to name it.
+		if (problems.length) return { key: '', commit: () => {} };
 		// Reference files count by their bytes: an upload's URL differs every time.
 		const content = { ...body, referenceFiles: references.length ? await fingerprintReferences(ctx, itemIndex, references) : undefined };
 		const first = contentKey(this.scope, content, 1);
@@ -319,7 +321,7 @@ async function generateRow({ ctx, itemIndex, beforeSubmit, noteJob }: RowRun, ro
 	if (!row.waitForCompletion) {
 		beforeSubmit();
 		const body = await bodyWithReferences(ctx, itemIndex, row);
-		const submitted = await submitJob(ctx, body, row.idempotencyKey);
+		const submitted = await submitJob(scopedContext(ctx, { signal: ctx.getExecutionCancelSignal() }), body, row.idempotencyKey);
 		noteJob(submitted.jobId);
 		const json: IDataObject = { jobId: submitted.jobId, status: submitted.status, ...sentParameters(body, submitted.idempotencyKey) };
 		if (body.webhookUrl) json.webhookUrl = body.webhookUrl;
@@ -334,8 +336,11 @@ async function generateRow({ ctx, itemIndex, beforeSubmit, noteJob }: RowRun, ro
 		beforeSubmit();
 		// Uploads run inside the slot, so a batch waiting its turn holds no upload URLs that age.
 		body = await bodyWithReferences(ctx, itemIndex, row);
-		const timed = scopedContext(ctx, { signal: cancelSignalOf(ctx), deadlineAtMs: Date.now() + row.output.timeoutMs });
-		const submitted = await submitJob(timed, body, row.idempotencyKey);
+		const deadlineAtMs = Date.now() + row.output.timeoutMs;
+		const timed = scopedContext(ctx, { signal: cancelSignalOf(ctx), deadlineAtMs });
+		// A submit in flight is not cut off when another row fails: its job may be billed, so its ID must be known.
+		const submitting = scopedContext(ctx, { signal: ctx.getExecutionCancelSignal(), deadlineAtMs });
+		const submitted = await submitJob(submitting, body, row.idempotencyKey);
 		noteJob(submitted.jobId);
 		idempotencyKey = submitted.idempotencyKey;
 		// A replayed key answers with the job's current status but no result: read it.
