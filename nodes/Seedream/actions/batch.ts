@@ -13,6 +13,11 @@ export interface RowRun {
 	beforeSubmit(): void;
 	/** The job this row created, for the error messages of the row and of the batch. */
 	noteJob(jobId: string): void;
+	/**
+	 * Call as soon as the row has failed, before it frees what other rows wait for (its running-job
+	 * slot): without continue-on-fail the batch stops here, so no waiting row is submitted after it.
+	 */
+	failed(): void;
 }
 
 export interface BatchOperation<Prepared> {
@@ -87,6 +92,9 @@ export async function runBatch<Prepared>(ctx: IExecuteFunctions, operation: Batc
 				jobId = id;
 				jobsCreated.push(id);
 			},
+			failed: () => {
+				if (!continueOnFail) stopBatch();
+			},
 		};
 		try {
 			const produced = await operation.run(row, prepared);
@@ -94,12 +102,10 @@ export async function runBatch<Prepared>(ctx: IExecuteFunctions, operation: Batc
 		} catch (error) {
 			// Stopped by the user or by another row's failure: not this row's error.
 			if (batchStop.signal.aborted && error instanceof CancelledError) return;
+			row.failed();
 			const nodeError = await explain(ctx, error, itemIndex, jobId);
 			if (continueOnFail) outputs[itemIndex] = [errorItem(nodeError, itemIndex, jobId)];
-			else if (!failure) {
-				failure = nodeError;
-				stopBatch();
-			}
+			else failure ??= nodeError;
 		}
 	};
 

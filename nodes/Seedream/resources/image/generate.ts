@@ -316,7 +316,7 @@ function sentParameters(body: IDataObject, idempotencyKey: string): IDataObject 
 	return { prompt: body.prompt, seedreamParams: body.seedreamParams ?? {}, idempotencyKey };
 }
 
-async function generateRow({ ctx, itemIndex, beforeSubmit, noteJob }: RowRun, row: PreparedRow): Promise<INodeExecutionData[]> {
+async function generateRow({ ctx, itemIndex, beforeSubmit, noteJob, failed }: RowRun, row: PreparedRow): Promise<INodeExecutionData[]> {
 	const account = await getAccount(ctx);
 	if (!row.waitForCompletion) {
 		beforeSubmit();
@@ -332,6 +332,7 @@ async function generateRow({ ctx, itemIndex, beforeSubmit, noteJob }: RowRun, ro
 	let job;
 	let body = row.body;
 	let idempotencyKey = row.idempotencyKey;
+	let handedOver = false;
 	try {
 		beforeSubmit();
 		// Uploads run inside the slot, so a batch waiting its turn holds no upload URLs that age.
@@ -348,10 +349,13 @@ async function generateRow({ ctx, itemIndex, beforeSubmit, noteJob }: RowRun, ro
 			? parseJob(await getJob(timed, submitted.jobId))
 			: parseJob({ id: submitted.jobId, status: submitted.status });
 		job = await waitForJob(timed, submitted.jobId, row.output.timeoutMs, accepted);
+		explainFinishedJob(ctx.getNode(), job, itemIndex, row.output.download);
+		handedOver = true;
 	} finally {
+		// A failed row stops the batch before its slot wakes a waiting row.
+		if (!handedOver) failed();
 		release();
 	}
-	explainFinishedJob(ctx.getNode(), job, itemIndex, row.output.download);
 	return await jobToItems(ctx, job, row.output, sentParameters(body, idempotencyKey));
 }
 
