@@ -1,55 +1,17 @@
 import { createHash } from 'crypto';
 
+import { ConcurrencyWindow } from './concurrency';
 import { ACCOUNT_PAUSE_MAX_MS } from './constants';
 import { pause, RateLimitPastDeadlineError } from './retry';
 
 /**
  * What one Apiframe account allows is shared by every item and every execution in this n8n
- * process: a 429 seen by one item pauses them all, and jobs wait for a free slot here instead of
- * piling up QUEUED on the API (where each would cost polls while it waits).
+ * process: a 429 seen by one item pauses them all, and jobs wait for a place in the account's
+ * running-job window instead of piling up QUEUED on the API (where each would cost polls).
  */
 interface AccountState {
 	pausedUntilMs: number;
-	slots: Slots;
-}
-
-class Slots {
-	private running = 0;
-	private readonly waiting: Array<() => void> = [];
-
-	constructor(private limit: number) {}
-
-	setLimit(limit: number): void {
-		const grew = limit > this.limit;
-		this.limit = limit;
-		if (grew) this.waiting.splice(0).forEach((wake) => wake());
-	}
-
-	async acquire(signal: AbortSignal | undefined): Promise<() => void> {
-		while (this.running >= this.limit) {
-			await new Promise<void>((resolve) => {
-				const onAbort = () => {
-					this.waiting.splice(this.waiting.indexOf(wake), 1);
-					resolve();
-				};
-				const wake = () => {
-					signal?.removeEventListener('abort', onAbort);
-					resolve();
-				};
-				this.waiting.push(wake);
-				signal?.addEventListener('abort', onAbort, { once: true });
-			});
-			if (signal?.aborted) await pause(0, signal);
-		}
-		this.running++;
-		let released = false;
-		return () => {
-			if (released) return;
-			released = true;
-			this.running--;
-			this.waiting.shift()?.();
-		};
-	}
+	window: ConcurrencyWindow;
 }
 
 const accounts = new Map<string, AccountState>();
@@ -59,13 +21,25 @@ export function accountKeyOf(baseUrl: string, apiKey: string): string {
 	return createHash('sha256').update(`${baseUrl}\n${apiKey}`).digest('hex').slice(0, 24);
 }
 
-function stateOf(accountKey: string, slotLimit: number): AccountState {
+function stateOf(accountKey: string): AccountState {
 	let state = accounts.get(accountKey);
 	if (!state) {
-		state = { pausedUntilMs: 0, slots: new Slots(slotLimit) };
+		state = { pausedUntilMs: 0, window: new ConcurrencyWindow() };
 		accounts.set(accountKey, state);
 	}
 	return state;
+}
+
+/** The account's running-job window in this process; `fixedLimit` undefined lets it learn. */
+export function accountWindow(accountKey: string, fixedLimit?: number): ConcurrencyWindow {
+	const { window } = stateOf(accountKey);
+	window.setFixedLimit(fixedLimit);
+	return window;
+}
+
+/** Forgets what this process learned of every account (tests and benchmarks start afresh). */
+export function forgetAccounts(): void {
+	accounts.clear();
 }
 
 /** Waits out the account's 429 pause; a pause that would outlast the row's deadline ends the row instead. */
@@ -82,19 +56,9 @@ export async function waitForRateWindow(
 	}
 }
 
-/** One 429 pauses every row of the account, but never for longer than ACCOUNT_PAUSE_MAX_MS. */
+/** One 429 pauses every row of the account (never longer than ACCOUNT_PAUSE_MAX_MS) and narrows its window. */
 export function noteRateLimited(accountKey: string, retryAfterMs: number): void {
-	const state = stateOf(accountKey, Number.POSITIVE_INFINITY);
+	const state = stateOf(accountKey);
 	state.pausedUntilMs = Math.max(state.pausedUntilMs, Date.now() + Math.min(retryAfterMs, ACCOUNT_PAUSE_MAX_MS));
+	state.window.rateLimited();
 }
-
-export async function acquireJobSlot(
-	accountKey: string,
-	limit: number,
-	signal: AbortSignal | undefined,
-): Promise<() => void> {
-	const state = stateOf(accountKey, limit);
-	state.slots.setLimit(limit);
-	return await state.slots.acquire(signal);
-}
-

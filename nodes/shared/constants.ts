@@ -10,9 +10,19 @@ export const SEEDREAM_MODEL_ID = 'seedream-4.5';
 export const CREDENTIAL_TYPE = 'apiframeApi';
 
 // Polling: Apiframe advises 2–3 s for image jobs; Seedream takes ~15 s, some jobs minutes.
-export const POLL_START_MS = 2_000;
-export const POLL_GROWTH_FACTOR = 1.5;
+/** While the account's limit is being learned, a new job is looked at this soon to see if it started. */
+export const POLL_START_CHECK_MS = 300;
+/** Early looks at most per job (0.3, 0.6, 1.2, 2.4 and 4.8 s after its submit). */
+export const POLL_START_CHECKS_MAX = 5;
+/** No job is looked at more often than this. */
+export const POLL_MIN_MS = 1_000;
+/** Past its expected end, a job is looked at every quarter of a duration, at most this far apart. */
 export const POLL_MAX_MS = 8_000;
+/** Polls per minute one process allows itself per account (Apiframe reportedly allows 500 requests). */
+export const POLL_RATE_BUDGET_PER_MINUTE = 300;
+/** Seedream's documented average duration, until jobs of the account have been measured. */
+export const JOB_DURATION_PRIOR_MS = 15_000;
+export const JOB_DURATION_SAMPLES_KEPT = 50;
 export const WAIT_TIMEOUT_DEFAULT_MINUTES = 10;
 
 // Retries of idempotent requests (GET, downloads, submits that carry an Idempotency-Key).
@@ -45,6 +55,18 @@ export const SUBMIT_ATTEMPTS_MAX = 3;
 
 /** Running jobs per account when the API does not say (Apiframe's pro plan allows 10). */
 export const MAX_RUNNING_JOBS_DEFAULT = 10;
+
+// The running-job window, learned from what the API does (see concurrency.ts).
+/** Where a process starts on an account whose limit it does not know yet. */
+export const CONCURRENCY_INITIAL = 16;
+/** Each round in which every job of the window ran, it grows this many times. */
+export const CONCURRENCY_GROWTH_FACTOR = 4;
+/** Before any job was seen running, the window grows to at most this many times its start. */
+export const CONCURRENCY_BLIND_GROWTH_MAX = 2;
+/** Settled, the window tries one more job after this many × limit clean completions. */
+export const CONCURRENCY_PROBE_AFTER_COMPLETIONS = 2;
+/** 429s closer together than this halve the window once. */
+export const CONCURRENCY_RATE_DECREASE_GAP_MS = 5_000;
 /** How long the plan's limit read from `/v2/me` is trusted before it is asked again (plans change). */
 export const ACCOUNT_LIMIT_CACHE_MS = 10 * 60_000;
 
@@ -65,3 +87,21 @@ export const SIZES = ['2K', '4K', 'custom'] as const;
 export const OUTPUT_FORMATS = ['jpg', 'png'] as const;
 export const WEBHOOK_EVENTS = ['progress', 'completed', 'failed'] as const;
 export const TERMINAL_STATUSES = ['COMPLETED', 'FAILED', 'CANCELLED'] as const;
+
+// ---- Trusted image downloads and the trigger's delivery log (what is fetched, and how much) ----
+/** Apiframe serves result images from its CDN (`https://cdn2.apiframe.ai/images/…`): https only. */
+export const APIFRAME_CDN_ORIGIN = 'https://*.apiframe.ai';
+/**
+ * At most this many image URLs of one job are downloaded. Seedream returns a handful per job (one
+ * for a plain generate; ByteDance caps a Seedream 4.x group generation at 15 images), so a list
+ * longer than 16 is not a real result and is refused before any download.
+ */
+export const IMAGE_URLS_PER_JOB_MAX = 16;
+/** A CDN may redirect once or twice (signed URL, region); every hop is checked again. */
+export const DOWNLOAD_MAX_REDIRECTS = 3;
+/** Apiframe's job ids are UUIDs; anything outside 1–64 of [A-Za-z0-9_-] is not a job id. */
+export const JOB_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** The delivery log in the trigger's static data: at most this many (jobId, event) pairs… */
+export const DELIVERY_LOG_MAX_ENTRIES = 2_000;
+/** …and at most this many bytes as JSON (static data is saved with the workflow on every call). */
+export const DELIVERY_LOG_MAX_BYTES = 128 * 1024;

@@ -10,6 +10,8 @@ export interface Submitted {
 	status: string;
 	/** The Idempotency-Key the job was submitted (or found again) under. */
 	idempotencyKey: string;
+	/** When the accepted request was sent: the job's start, as near as we can tell. */
+	sentAtMs: number;
 }
 
 export class MissingJobIdError extends Error {
@@ -36,6 +38,7 @@ export async function submitJob(ctx: ApiContext, body: IDataObject, key: string)
 	const failedJobs: string[] = [];
 	for (let attempt = 1; attempt <= SUBMIT_ATTEMPTS_MAX; attempt++) {
 		const idempotencyKey = attemptKey(key, attempt);
+		const sentAtMs = Date.now();
 		const answer = await apiframeRequest<IDataObject>(ctx, {
 			method: 'POST',
 			path: '/v2/images/generate',
@@ -46,7 +49,7 @@ export async function submitJob(ctx: ApiContext, body: IDataObject, key: string)
 		const jobId = answer?.jobId ?? answer?.id;
 		if (typeof jobId !== 'string' || jobId === '') throw new MissingJobIdError(answer);
 		const status = String(answer.status ?? 'QUEUED').toUpperCase();
-		if (status !== 'FAILED' && status !== 'CANCELLED') return { jobId, status, idempotencyKey };
+		if (status !== 'FAILED' && status !== 'CANCELLED') return { jobId, status, idempotencyKey, sentAtMs };
 		failedJobs.push(jobId);
 	}
 	throw new RepeatedJobFailureError(failedJobs);

@@ -33,7 +33,7 @@ describe('submitting a row', () => {
 
 	it('accepts `id` where `jobId` is missing', async () => {
 		const { ctx } = contextAnswering({ statusCode: 202, body: { id: 'job-7', status: 'QUEUED' } });
-		expect(await submitJob(ctx, { model: 'seedream-4.5', prompt: 'x' }, 'k-1')).toEqual({ jobId: 'job-7', status: 'QUEUED', idempotencyKey: 'k-1' });
+		expect(await submitJob(ctx, { model: 'seedream-4.5', prompt: 'x' }, 'k-1')).toEqual({ jobId: 'job-7', status: 'QUEUED', idempotencyKey: 'k-1', sentAtMs: expect.any(Number) });
 	});
 
 	it('an answer that is already FAILED is a replay of a failed attempt: it tries the next keys, then says so', async () => {

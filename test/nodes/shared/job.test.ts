@@ -1,6 +1,4 @@
 import { imageUrlsOf, isTerminal, parseJob } from '../../../nodes/shared/job';
-import { nextPollDelayMs } from '../../../nodes/shared/polling';
-import { setTimeScale } from '../../../nodes/shared/timing';
 
 describe('the job parser', () => {
 	it('accepts result as {images}, as a plain URL string, or as a list', () => {
@@ -31,24 +29,5 @@ describe('the job parser', () => {
 	it('treats COMPLETED, FAILED and CANCELLED as the end', () => {
 		expect(['COMPLETED', 'FAILED', 'CANCELLED'].every(isTerminal)).toBe(true);
 		expect(['QUEUED', 'PROCESSING'].some(isTerminal)).toBe(false);
-	});
-});
-
-describe('the poll schedule', () => {
-	beforeAll(() => setTimeScale(1));
-	const queued = { jobId: 'j', status: 'QUEUED', imageUrls: [], expired: false };
-
-	it('starts near 2 s and grows to a cap of 8 s while a job waits', () => {
-		const delays = [1, 2, 3, 4, 5, 6].map((n) => nextPollDelayMs(n, queued, undefined));
-		expect(delays[0]).toBe(2000);
-		expect(delays).toEqual([...delays].sort((a, b) => a - b));
-		expect(Math.max(...delays)).toBe(8000);
-	});
-
-	it('aims at the estimated end of a running job from its progress', () => {
-		const running = { ...queued, status: 'PROCESSING', progress: 50 };
-		expect(nextPollDelayMs(2, running, 6000)).toBe(6300);
-		expect(nextPollDelayMs(2, { ...running, progress: 95 }, 14_000)).toBe(1000);
-		expect(nextPollDelayMs(2, { ...running, progress: 5 }, 1000)).toBe(8000);
 	});
 });

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { acquireJobSlot } from '../../../shared/accountLimits';
+import { accountWindow } from '../../../shared/accountLimits';
 import { cancelSignalOf, getAccount, scopedContext } from '../../../shared/api';
 import {
 	GUIDANCE_DEFAULT,
@@ -15,13 +15,14 @@ import {
 } from '../../../shared/constants';
 import { isTerminal, parseJob } from '../../../shared/job';
 import { jobToItems } from '../../../shared/jobOutput';
+import { durationKey } from '../../../shared/jobDurations';
 import { getJob, waitForJob } from '../../../shared/polling';
 import type { RowRun } from '../../actions/batch';
 import { runBatch } from '../../actions/batch';
 import { explainFinishedJob } from '../../actions/jobOutcome';
 import { binaryPropertyNames, checkReferenceBinaries, fingerprintReferences, uploadReferenceImages } from '../../actions/references';
 import { bodyFromFields } from '../../actions/requestBody';
-import { runningJobLimit } from '../../actions/runningJobLimit';
+import { fixedRunningJobLimit } from '../../actions/runningJobLimit';
 import { submitJob } from '../../actions/submit';
 import type { IdentityMode, RunScope } from '../../actions/submissionIdentity';
 import { contentKey, runKey, runScopeOf } from '../../actions/submissionIdentity';
@@ -327,34 +328,41 @@ async function generateRow({ ctx, itemIndex, beforeSubmit, noteJob, failed }: Ro
 		if (body.webhookUrl) json.webhookUrl = body.webhookUrl;
 		return [{ json }];
 	}
-	const limit = await runningJobLimit(ctx, account, row.output.maxRunningJobs);
-	const release = await acquireJobSlot(account.accountKey, limit, cancelSignalOf(ctx));
+	const window = accountWindow(account.accountKey, await fixedRunningJobLimit(ctx, account, row.output.maxRunningJobs));
+	const lease = await window.acquire(cancelSignalOf(ctx));
 	let job;
 	let body = row.body;
 	let idempotencyKey = row.idempotencyKey;
 	let handedOver = false;
 	try {
 		beforeSubmit();
-		// Uploads run inside the slot, so a batch waiting its turn holds no upload URLs that age.
+		// Uploads run inside the window, so a batch waiting its turn holds no upload URLs that age.
 		body = await bodyWithReferences(ctx, itemIndex, row);
 		const deadlineAtMs = Date.now() + row.output.timeoutMs;
 		const timed = scopedContext(ctx, { signal: cancelSignalOf(ctx), deadlineAtMs });
 		// A submit in flight is not cut off when another row fails: its job may be billed, so its ID must be known.
 		const submitting = scopedContext(ctx, { signal: ctx.getExecutionCancelSignal(), deadlineAtMs });
 		const submitted = await submitJob(submitting, body, row.idempotencyKey);
+		window.submitted(lease, submitted.sentAtMs);
 		noteJob(submitted.jobId);
 		idempotencyKey = submitted.idempotencyKey;
 		// A replayed key answers with the job's current status but no result: read it.
 		const accepted = isTerminal(submitted.status)
 			? parseJob(await getJob(timed, submitted.jobId))
 			: parseJob({ id: submitted.jobId, status: submitted.status });
-		job = await waitForJob(timed, submitted.jobId, row.output.timeoutMs, accepted);
+		const params = (body.seedreamParams ?? {}) as IDataObject;
+		job = await waitForJob(timed, submitted.jobId, accepted, {
+			timeoutMs: row.output.timeoutMs,
+			durationKey: durationKey(account.baseUrl, String(body.model), params.size ?? '2K'),
+			lease,
+			window,
+		});
 		explainFinishedJob(ctx.getNode(), job, itemIndex, row.output.download);
 		handedOver = true;
 	} finally {
-		// A failed row stops the batch before its slot wakes a waiting row.
+		// A failed row stops the batch before its place in the window wakes a waiting row.
 		if (!handedOver) failed();
-		release();
+		window.release(lease, job?.status === 'COMPLETED');
 	}
 	return await jobToItems(ctx, job, row.output, sentParameters(body, idempotencyKey));
 }

@@ -2,6 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { parseJob } from '../../../shared/job';
 import { jobToItems } from '../../../shared/jobOutput';
+import { getAccount } from '../../../shared/api';
+import { durationKey } from '../../../shared/jobDurations';
 import { getJob, waitForJob } from '../../../shared/polling';
 import { runBatch } from '../../actions/batch';
 import { explainFinishedJob } from '../../actions/jobOutcome';
@@ -24,7 +26,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		run: async ({ ctx, itemIndex, noteJob }, { jobId, output }) => {
 			noteJob(jobId);
 			const current = parseJob(await getJob(ctx, jobId));
-			const job = await waitForJob(ctx, jobId, output.timeoutMs, { ...current, jobId });
+			const { baseUrl } = await getAccount(ctx);
+			const job = await waitForJob(ctx, jobId, { ...current, jobId }, { timeoutMs: output.timeoutMs, durationKey: durationKey(baseUrl, current.model, '2K') });
 			explainFinishedJob(ctx.getNode(), job, itemIndex, output.download);
 			return await jobToItems(ctx, job, output);
 		},

@@ -1,0 +1,78 @@
+import type { ConcurrencyWindow, JobLease } from './concurrency';
+import { POLL_MAX_MS, POLL_MIN_MS, POLL_RATE_BUDGET_PER_MINUTE, POLL_START_CHECK_MS, POLL_START_CHECKS_MAX } from './constants';
+import type { ParsedJob } from './job';
+import { COLD_FRACTIONS } from './jobDurations';
+import { scaledMs } from './timing';
+
+/** Quantiles of the learned duration at which a running job is looked at, one after the other. */
+export const END_QUANTILES = [0.5, 0.8, 0.95];
+
+export interface PollState {
+	nowMs: number;
+	job: ParsedJob;
+	/** When we started waiting: the submit, or the start of Job → Wait. */
+	sinceMs: number;
+	/** Polls that found the job running (not queued, not done). */
+	runningPolls: number;
+	lastPollAtMs?: number;
+	/** Whether enough jobs of this kind have finished to trust their durations (else COLD_FRACTIONS). */
+	warm: boolean;
+	lease?: JobLease;
+	window?: ConcurrencyWindow;
+	durationMs: (q: number) => number;
+}
+
+/**
+ * While the account's limit is learned, a new job is looked at soon and again (0.3 s, 0.6 s, 1.2 s…
+ * after its submit) until it is seen running or held behind others: a provider may start jobs late.
+ */
+export function inStartPhase(lease: JobLease | undefined): boolean {
+	return Boolean(lease?.startCheck && lease.submittedAtMs !== undefined && lease.startedSeenAtMs === undefined && !lease.held && lease.startChecks < POLL_START_CHECKS_MAX);
+}
+
+/** When a held job will start: the API starts queued jobs first come, first served, as ours end. */
+export function predictedStartMs(window: ConcurrencyWindow, lease: JobLease, durationMs: number, nowMs: number): number {
+	const ends = window
+		.startedLeases()
+		.map((running) => Math.max(nowMs, (running.lastSeenQueuedAtMs ?? running.submittedAtMs ?? nowMs) + durationMs))
+		.sort((a, b) => a - b);
+	if (ends.length === 0) return nowMs + durationMs / 2;
+	for (const queued of window.heldLeases()) {
+		const startMs = ends.shift() as number;
+		if (queued === lease) return startMs;
+		ends.push(startMs + durationMs);
+		ends.sort((a, b) => a - b);
+	}
+	return nowMs;
+}
+
+/**
+ * When to look at a job next (epoch ms). A job just submitted while the account's limit is being
+ * learned is looked at early, to see whether it started (inStartPhase); a running job at the median of recent
+ * durations, then the 80th and 95th percentiles (before any are known: COLD_FRACTIONS of 15 s), then every quarter of a duration (2–8 s); a job
+ * held behind others at its predicted start plus a duration. Never more often per job than the
+ * account's request budget allows for every job in flight.
+ */
+export function nextPollAtMs(state: PollState): number {
+	const { lease, window, job, nowMs } = state;
+	if (lease && inStartPhase(lease)) return Math.max(nowMs, (lease.submittedAtMs as number) + scaledMs(POLL_START_CHECK_MS) * 2 ** lease.startChecks);
+	const median = state.durationMs(0.5);
+	let targetMs: number;
+	if (lease?.held && window) {
+		targetMs = predictedStartMs(window, lease, median, nowMs) + median;
+	} else if (state.runningPolls < (state.warm ? END_QUANTILES : COLD_FRACTIONS).length) {
+		const startedMs = lease?.lastSeenQueuedAtMs ?? lease?.submittedAtMs ?? createdAtMs(job) ?? state.sinceMs;
+		targetMs = startedMs + (state.warm ? state.durationMs(END_QUANTILES[state.runningPolls]) : median * COLD_FRACTIONS[state.runningPolls]);
+	} else {
+		targetMs = (state.lastPollAtMs ?? nowMs) + Math.min(scaledMs(POLL_MAX_MS), Math.max(scaledMs(POLL_MIN_MS), median / 4));
+	}
+	const inFlight = Math.max(1, window?.inFlight ?? 1);
+	const spacingMs = Math.max(scaledMs(POLL_MIN_MS), (inFlight * scaledMs(60_000)) / POLL_RATE_BUDGET_PER_MINUTE);
+	const earliestMs = state.lastPollAtMs === undefined ? nowMs : state.lastPollAtMs + spacingMs;
+	return Math.max(nowMs, earliestMs, targetMs);
+}
+
+function createdAtMs(job: ParsedJob): number | undefined {
+	const created = Date.parse(job.createdAt ?? '');
+	return Number.isNaN(created) ? undefined : created;
+}

@@ -1,0 +1,114 @@
+import type { JobLease } from '../../../nodes/shared/concurrency';
+import { ConcurrencyWindow } from '../../../nodes/shared/concurrency';
+import { setTimeScale } from '../../../nodes/shared/timing';
+
+/** Takes `count` places at once (the rest queue behind them as waiting rows), all submitted at `atMs`. */
+async function submit(window: ConcurrencyWindow, count: number, atMs: number): Promise<JobLease[]> {
+	const leases: JobLease[] = [];
+	for (let i = 0; i < count; i++) {
+		const lease = await window.acquire(undefined);
+		window.submitted(lease, atMs);
+		leases.push(lease);
+	}
+	return leases;
+}
+/** Rows waiting for a place: what makes the window want to grow. */
+function waitingRows(window: ConcurrencyWindow, count: number): Array<Promise<JobLease>> {
+	return Array.from({ length: count }, () => window.acquire(undefined));
+}
+
+describe("the account's running-job window, learned from what the API does", () => {
+	beforeAll(() => setTimeScale(1));
+
+	it('no cap: starts at 16 and grows fourfold each round in which every job started', async () => {
+		const window = new ConcurrencyWindow();
+		const first = await submit(window, 16, 0);
+		waitingRows(window, 100);
+		expect(window.limit).toBe(16);
+		first.forEach((lease) => window.observe(lease, 'PROCESSING', 3, 300));
+		expect(window.limit).toBe(64);
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(window.inFlight).toBe(64);
+	});
+
+	it('a hidden cap of 10: 10 running and 6 queued at the first look settle it at 10, whatever order the polls come in', async () => {
+		const window = new ConcurrencyWindow();
+		const leases = await submit(window, 16, 0);
+		const [next] = waitingRows(window, 100);
+		leases.slice(10).forEach((lease) => window.observe(lease, 'QUEUED', 0, 500));
+		leases.slice(0, 10).forEach((lease) => window.observe(lease, 'PROCESSING', 3, 501));
+		expect(window.limit).toBe(10);
+		expect(window.heldLeases()).toHaveLength(6);
+		// Settled: no new job is asked for an early look any more.
+		leases.forEach((lease) => window.release(lease, true));
+		expect((await next).startCheck).toBe(false);
+	});
+
+	it('a provider that starts jobs late (all QUEUED at first) lets the window double once, not more, until a job runs', async () => {
+		const window = new ConcurrencyWindow();
+		const first = await submit(window, 16, 0);
+		waitingRows(window, 100);
+		first.forEach((lease) => window.observe(lease, 'QUEUED', undefined, 500));
+		expect(window.limit).toBe(32);
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(window.inFlight).toBe(32);
+		first.forEach((lease) => window.observe(lease, 'QUEUED', undefined, 1000));
+		expect(window.limit).toBe(32);
+	});
+
+	it('late start and a hidden cap of 3: once jobs run, the ones still queued behind them settle it at 3', async () => {
+		const window = new ConcurrencyWindow();
+		const leases = await submit(window, 16, 0);
+		waitingRows(window, 10);
+		leases.forEach((lease) => window.observe(lease, 'QUEUED', undefined, 500));
+		leases.slice(0, 3).forEach((lease) => window.observe(lease, 'PROCESSING', 25, 3000));
+		leases.slice(3).forEach((lease) => window.observe(lease, 'QUEUED', undefined, 3000));
+		expect(window.limit).toBe(3);
+		expect(window.heldLeases()).toHaveLength(13);
+	});
+
+	it('settled, it tries one more job after 2 × limit clean completions, and that job is looked at early', async () => {
+		const window = new ConcurrencyWindow();
+		const leases = await submit(window, 16, 0);
+		const waiting = waitingRows(window, 200);
+		leases.slice(10).forEach((lease) => window.observe(lease, 'QUEUED', 0, 500));
+		leases.slice(0, 10).forEach((lease) => window.observe(lease, 'PROCESSING', 3, 500));
+		expect(window.limit).toBe(10);
+		// The 6 held jobs end without counting; then 20 rows that got in end cleanly.
+		leases.forEach((lease) => window.release(lease, !lease.held));
+		let next = 0;
+		for (let clean = 10; clean < 20; clean++) {
+			const lease = await waiting[next++];
+			window.submitted(lease, 1000);
+			expect(lease.startCheck).toBe(false);
+			window.release(lease, true);
+		}
+		expect(window.limit).toBe(11);
+		// The place the limit gained went to the row waiting longest, and only that job is looked at early.
+		const granted = await Promise.all(waiting.slice(0, 21));
+		expect(granted.map((lease, index) => (lease.startCheck ? index : -1)).filter((index) => index >= 0)).toEqual([19]);
+	});
+
+	it('a 429 halves the window, once for a burst of them', async () => {
+		const window = new ConcurrencyWindow();
+		await submit(window, 16, 0);
+		window.rateLimited(10_000);
+		window.rateLimited(11_000);
+		expect(window.limit).toBe(8);
+		window.rateLimited(16_000);
+		expect(window.limit).toBe(4);
+	});
+
+	it("the user's Max Running Jobs (or a limit the API reports) is kept as it is", async () => {
+		const window = new ConcurrencyWindow();
+		window.setFixedLimit(3);
+		const leases = await submit(window, 3, 0);
+		waitingRows(window, 10);
+		expect(leases.every((lease) => !lease.startCheck)).toBe(true);
+		leases.forEach((lease) => window.observe(lease, 'PROCESSING', 5, 500));
+		window.rateLimited(1000);
+		expect(window.limit).toBe(3);
+		window.setFixedLimit(undefined);
+		expect(window.limit).toBe(16);
+	});
+});
