@@ -7,6 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { BASE_URL_EXPRESSION, REQUEST_TIMEOUT_MS } from '../shared/constants';
+import { getSeedreamModels } from './actions/models';
 import { accountDescription } from './resources/account';
 import { imageDescription, imageOperations } from './resources/image';
 import { jobDescription, jobOperations } from './resources/job';
@@ -21,7 +22,7 @@ export class Seedream implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Generate images with ByteDance Seedream 4.5 through Apiframe',
+		description: 'Generate images with ByteDance Seedream (4.5, 5 and the rest of the family) through Apiframe',
 		defaults: { name: 'Seedream' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -50,6 +51,8 @@ export class Seedream implements INodeType {
 			...accountDescription,
 		],
 	};
+
+	methods = { loadOptions: { getSeedreamModels } };
 
 	/** The operations declarative routing cannot express: waiting, downloading, batch-wide validation. */
 	customOperations: Record<string, Record<string, Execute>> = {

@@ -7,6 +7,20 @@ export const DEFAULT_BASE_URL = 'https://api.apiframe.ai';
  */
 export const BASE_URL_EXPRESSION = `={{ String($credentials.baseUrl || "${DEFAULT_BASE_URL}").trim().replace(/\\/+$/, "").replace(/\\/v2$/i, "") }}`;
 export const SEEDREAM_MODEL_ID = 'seedream-4.5';
+/**
+ * The Seedream models Apiframe serves with `seedreamParams` (its v2 OpenAPI), newest first: the
+ * Model field's list when `GET /v2/models` cannot be read. Credits per image where known.
+ */
+export const SEEDREAM_MODELS: ReadonlyArray<{ id: string; label: string; credits?: number }> = [
+	{ id: 'seedream-5-pro', label: 'Seedream 5 Pro' },
+	{ id: 'seedream-5-lite', label: 'Seedream 5 Lite' },
+	{ id: 'seedream-4.5', label: 'Seedream 4.5', credits: 4 },
+	{ id: 'seedream-4', label: 'Seedream 4' },
+	{ id: 'seedream-3.1', label: 'Seedream 3.1' },
+	{ id: 'seedream-3', label: 'Seedream 3' },
+];
+/** Model ids the node sends: Apiframe's Seedream family (`seedream-…`). */
+export const SEEDREAM_MODEL_PATTERN = /^seedream-[a-z0-9][a-z0-9.-]{0,40}$/;
 export const CREDENTIAL_TYPE = 'apiframeApi';
 
 // Polling: Apiframe advises 2–3 s for image jobs; Seedream takes ~15 s, some jobs minutes.
@@ -76,8 +90,10 @@ export const GUIDANCE_MIN = 1;
 export const GUIDANCE_MAX = 10;
 export const GUIDANCE_STEP = 0.5;
 export const GUIDANCE_DEFAULT = 3;
+// Seedream 4.5's documented sizes; the other Seedream models follow the v2 OpenAPI schema.
 export const CUSTOM_SIZE_MIN_PX = 1_024;
 export const CUSTOM_SIZE_MAX_PX = 4_096;
+export const SCHEMA_SIZE_MIN_PX = 512;
 export const REFERENCE_IMAGES_MAX = 14;
 export const IDEMPOTENCY_KEY_MAX_CHARS = 255;
 export const SEED_MAX = 4_294_967_295;

@@ -10,10 +10,30 @@ import {
 	OUTPUT_FORMATS,
 	PROMPT_MAX_CHARS,
 	REFERENCE_IMAGES_MAX,
+	SCHEMA_SIZE_MIN_PX,
 	SEED_MAX,
+	SEEDREAM_MODEL_ID,
+	SEEDREAM_MODEL_PATTERN,
 	SIZES,
 	WEBHOOK_EVENTS,
 } from '../../shared/constants';
+
+/**
+ * What a model accepts: Seedream 4.5's documented rules for 4.5; for the rest of the family only
+ * what Apiframe's v2 OpenAPI schema says (any size and aspect text, 512–4096 px, guidance 1–10).
+ */
+interface ModelRules {
+	guidanceStep?: number;
+	aspectRatios?: readonly string[];
+	sizes?: readonly string[];
+	customMinPx: number;
+}
+const SEEDREAM_45_RULES: ModelRules = { guidanceStep: GUIDANCE_STEP, aspectRatios: ASPECT_RATIOS, sizes: SIZES, customMinPx: CUSTOM_SIZE_MIN_PX };
+const SCHEMA_RULES: ModelRules = { customMinPx: SCHEMA_SIZE_MIN_PX };
+
+export function rulesFor(model: unknown): ModelRules {
+	return model === SEEDREAM_MODEL_ID ? SEEDREAM_45_RULES : SCHEMA_RULES;
+}
 
 /** One bad field: the label the user sees in the node, what they gave, and what is allowed. */
 export interface FieldProblem {
@@ -56,18 +76,18 @@ export function splitUrlList(value: unknown): string[] {
 		.filter((part) => part !== '');
 }
 
-type Check = (params: IDataObject, problems: FieldProblem[], referenceFiles: number) => void;
+type Check = (params: IDataObject, problems: FieldProblem[], referenceFiles: number, rules: ModelRules) => void;
 
 const checkParams: Check[] = [
-	(params, problems) => {
+	(params, problems, _references, { guidanceStep }) => {
 		if (params.guidance_scale === undefined) return;
 		const value = toNumber(params.guidance_scale);
-		const onStep = value !== undefined && Number.isInteger((value - GUIDANCE_MIN) / GUIDANCE_STEP);
+		const onStep = value !== undefined && (!guidanceStep || Number.isInteger((value - GUIDANCE_MIN) / guidanceStep));
 		if (value === undefined || value < GUIDANCE_MIN || value > GUIDANCE_MAX || !onStep) {
 			problems.push({
 				field: 'Guidance Scale',
 				value: params.guidance_scale,
-				allowed: `must be a number from ${GUIDANCE_MIN} to ${GUIDANCE_MAX} in steps of ${GUIDANCE_STEP}`,
+				allowed: `must be a number from ${GUIDANCE_MIN} to ${GUIDANCE_MAX}${guidanceStep ? ` in steps of ${guidanceStep}` : ''}`,
 			});
 		} else params.guidance_scale = value;
 	},
@@ -89,17 +109,22 @@ const checkParams: Check[] = [
 			else params[key] = value;
 		}
 	},
-	(params, problems) => {
-		const oneOf = (key: string, label: string, allowed: readonly string[]) => {
-			if (params[key] !== undefined && !allowed.includes(params[key] as string)) {
-				problems.push({ field: label, value: params[key], allowed: `must be one of ${allowed.join(', ')}` });
+	(params, problems, _references, rules) => {
+		const oneOf = (key: string, label: string, allowed: readonly string[] | undefined) => {
+			const value = params[key];
+			if (value === undefined) return;
+			if (allowed && !allowed.includes(value as string)) {
+				problems.push({ field: label, value, allowed: `must be one of ${allowed.join(', ')}` });
+			} else if (!allowed && (typeof value !== 'string' || value.trim() === '')) {
+				problems.push({ field: label, value, allowed: 'must be text' });
 			}
 		};
 		oneOf('output_format', 'Output Format', OUTPUT_FORMATS);
-		oneOf('aspect_ratio', 'Aspect Ratio', ASPECT_RATIOS);
-		oneOf('size', 'Size', SIZES);
+		oneOf('aspect_ratio', 'Aspect Ratio', rules.aspectRatios);
+		oneOf('size', 'Size', rules.sizes);
+		oneOf('resolution', 'Resolution', undefined);
 	},
-	(params, problems) => {
+	(params, problems, _references, { customMinPx }) => {
 		for (const [key, label] of [
 			['width', 'Width'],
 			['height', 'Height'],
@@ -109,11 +134,11 @@ const checkParams: Check[] = [
 				continue;
 			}
 			const value = toNumber(params[key]);
-			if (value === undefined || !Number.isInteger(value) || value < CUSTOM_SIZE_MIN_PX || value > CUSTOM_SIZE_MAX_PX) {
+			if (value === undefined || !Number.isInteger(value) || value < customMinPx || value > CUSTOM_SIZE_MAX_PX) {
 				problems.push({
 					field: label,
 					value: params[key],
-					allowed: `must be a whole number of pixels from ${CUSTOM_SIZE_MIN_PX} to ${CUSTOM_SIZE_MAX_PX} when Size is Custom`,
+					allowed: `must be a whole number of pixels from ${customMinPx} to ${CUSTOM_SIZE_MAX_PX} when Size is Custom`,
 				});
 			} else params[key] = value;
 		}
@@ -165,7 +190,11 @@ export function validateGenerateBody(body: IDataObject, referenceFiles = 0): Fie
 	const urls = splitUrlList(params.image_input);
 	if (urls.length) params.image_input = urls;
 	else delete params.image_input;
-	for (const check of checkParams) check(params, problems, referenceFiles);
+	if (typeof body.model !== 'string' || !SEEDREAM_MODEL_PATTERN.test(body.model)) {
+		problems.push({ field: 'Model', value: body.model, allowed: 'must be the ID of a Seedream model Apiframe serves (seedream-…)' });
+	}
+	const rules = rulesFor(body.model);
+	for (const check of checkParams) check(params, problems, referenceFiles, rules);
 	if (Object.keys(params).length) body.seedreamParams = params;
 	else delete body.seedreamParams;
 

@@ -55,3 +55,33 @@ describe('checking a Generate request before it is paid for', () => {
 		expect(noUrl).not.toHaveProperty('webhookEvents');
 	});
 });
+
+describe('each Seedream model is checked by its own rules', () => {
+	it("4.5 by its documented rules; 5 Pro and the others by the v2 schema's (512 px, any size text, guidance without steps)", () => {
+		const wide = { size: 'custom', width: 600, height: 2048, guidance_scale: 3.3 };
+		expect(describeProblems(validateGenerateBody(body({ ...wide })))).toBe(
+			'Guidance Scale must be a number from 1 to 10 in steps of 0.5 (got 3.3); Width must be a whole number of pixels from 1024 to 4096 when Size is Custom (got 600)',
+		);
+		for (const model of ['seedream-5-pro', 'seedream-5-lite', 'seedream-4', 'seedream-3.1', 'seedream-3']) {
+			expect(validateGenerateBody(body({ ...wide }, { model }))).toEqual([]);
+			expect(validateGenerateBody(body({ size: '1K', aspect_ratio: '21:9' }, { model }))).toEqual([]);
+			expect(describeProblems(validateGenerateBody(body({ size: 'custom', width: 400, height: 5000 }, { model })))).toBe(
+				'Width must be a whole number of pixels from 512 to 4096 when Size is Custom (got 400); Height must be a whole number of pixels from 512 to 4096 when Size is Custom (got 5000)',
+			);
+		}
+		expect(describeProblems(validateGenerateBody(body({ size: '1K' })))).toBe('Size must be one of 2K, 4K, custom (got "1K")');
+	});
+
+	it('refuses a model that is not one of the Seedream family', () => {
+		expect(describeProblems(validateGenerateBody(body({}, { model: 'flux-pro' })))).toBe(
+			'Model must be the ID of a Seedream model Apiframe serves (seedream-…) (got "flux-pro")',
+		);
+	});
+
+	it('sends Resolution verbatim, and only as text', () => {
+		const request = body({ resolution: '2048x2048' }, { model: 'seedream-5-pro' });
+		expect(validateGenerateBody(request)).toEqual([]);
+		expect(request.seedreamParams).toEqual({ resolution: '2048x2048' });
+		expect(describeProblems(validateGenerateBody(body({ resolution: 7 })))).toBe('Resolution must be text (got 7)');
+	});
+});

@@ -40,11 +40,13 @@ const param = (name: string) => ({ type: 'body' as const, property: `seedreamPar
  */
 export const description: INodeProperties[] = [
 	{
-		displayName: 'Model',
+		displayName: 'Model Name or ID',
 		name: 'model',
 		type: 'options',
-		options: [{ name: 'Seedream 4.5', value: SEEDREAM_MODEL_ID, description: 'ByteDance Seedream 4.5 (model ID seedream-4.5), 4 credits per image' }],
+		typeOptions: { loadOptionsMethod: 'getSeedreamModels' },
 		default: SEEDREAM_MODEL_ID,
+		description:
+			'The Seedream model, from Apiframe\'s catalog with its credit cost. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: { show: showOnlyForGenerate },
 		routing: { send: { type: 'body', property: 'model' } },
 	},
@@ -94,9 +96,9 @@ export const description: INodeProperties[] = [
 		displayName: 'Width',
 		name: 'width',
 		type: 'number',
-		typeOptions: { minValue: 1024, maxValue: 4096 },
+		typeOptions: { minValue: 512, maxValue: 4096 },
 		default: 2048,
-		description: 'Image width in pixels, 1024–4096',
+		description: 'Image width in pixels: 1024–4096 for Seedream 4.5, 512–4096 for the other models',
 		displayOptions: { show: { ...showOnlyForGenerate, size: ['custom'] } },
 		routing: { send: param('width') },
 	},
@@ -104,9 +106,9 @@ export const description: INodeProperties[] = [
 		displayName: 'Height',
 		name: 'height',
 		type: 'number',
-		typeOptions: { minValue: 1024, maxValue: 4096 },
+		typeOptions: { minValue: 512, maxValue: 4096 },
 		default: 2048,
-		description: 'Image height in pixels, 1024–4096',
+		description: 'Image height in pixels: 1024–4096 for Seedream 4.5, 512–4096 for the other models',
 		displayOptions: { show: { ...showOnlyForGenerate, size: ['custom'] } },
 		routing: { send: param('height') },
 	},
@@ -199,6 +201,16 @@ export const description: INodeProperties[] = [
 				],
 				default: 'jpg',
 				routing: { send: param('output_format') },
+			},
+			{
+				displayName: 'Resolution',
+				name: 'resolution',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 2048x2048',
+				description:
+					"Sent as seedreamParams.resolution, exactly as typed. Apiframe's v2 API accepts this field for every Seedream model and passes it on to the provider; it documents no values, so add it only when your model's provider names one.",
+				routing: { send: param('resolution') },
 			},
 			{
 				displayName: 'Seed',

@@ -41,6 +41,26 @@ export const jobGetManyDescription: INodeProperties[] = [
 				routing: { send: { type: 'query', property: 'model' } },
 			},
 			{
+				displayName: 'Job ID',
+				name: 'search',
+				type: 'string',
+				default: '',
+				placeholder: 'b2c3d4e5-f6a7-8901-bcde-f23456789012',
+				description: 'Only the job with this ID (Apiframe searches by job ID)',
+				routing: { send: { type: 'query', property: 'search' } },
+			},
+			{
+				displayName: 'Scope',
+				name: 'scope',
+				type: 'options',
+				options: [
+					{ name: 'My Jobs', value: 'user', description: 'Jobs made with your own API keys' },
+					{ name: "The Team's Jobs", value: 'team', description: 'Every job of the team (needs an admin key)' },
+				],
+				default: 'user',
+				routing: { send: { type: 'query', property: 'scope' } },
+			},
+			{
 				displayName: 'Status',
 				name: 'status',
 				type: 'options',

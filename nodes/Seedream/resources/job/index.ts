@@ -26,7 +26,7 @@ export const jobDescription: INodeProperties[] = [
 				name: 'Get Many',
 				value: 'getAll',
 				action: 'Get many jobs',
-				description: 'List the jobs of the account, newest first',
+				description: 'List the jobs of the account (or the team), newest first, each with the prompt and parameters it was made from',
 				routing: {
 					request: { method: 'GET', url: '/v2/jobs', qs: { limit: 100 }, ignoreHttpStatusErrors: true },
 					operations: {
@@ -40,6 +40,8 @@ export const jobDescription: INodeProperties[] = [
 										cursor: '={{ $response.body?.nextCursor }}',
 										limit: '={{ $request.qs.limit }}',
 										model: '={{ $request.qs.model }}',
+										scope: '={{ $request.qs.scope }}',
+										search: '={{ $request.qs.search }}',
 										status: '={{ $request.qs.status }}',
 									},
 								},
