@@ -2,6 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import { checkFault } from './faults';
 import { adminJob } from './jobs';
+import { isProgressCurve, PROGRESS_CURVES } from './progress';
 import type { SimState } from './state';
 import type { FaultSpec, KeySpec } from './types';
 import { sendJson } from './util';
@@ -61,5 +62,7 @@ function checkKey(k: unknown): string | null {
 	if (o.credits !== undefined && (typeof o.credits !== 'number' || !Number.isFinite(o.credits))) return 'credits must be a number';
 	if (o.active !== undefined && typeof o.active !== 'boolean') return 'active must be a boolean';
 	for (const f of ['email', 'teamName', 'plan']) if (o[f] !== undefined && typeof o[f] !== 'string') return `${f} must be a string`;
+	if (o.customerId !== undefined && o.customerId !== null && typeof o.customerId !== 'string') return 'customerId must be a string or null';
+	if (o.progressCurve !== undefined && !isProgressCurve(o.progressCurve)) return `progressCurve must be one of ${PROGRESS_CURVES.join(', ')}`;
 	return null;
 }

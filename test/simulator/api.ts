@@ -123,7 +123,7 @@ function generate(state: SimState, key: KeyRecord, r: ApiRequest, res: ServerRes
 				return sendJson(res, 409, { error: 'Idempotency-Key was already used with a different request body' });
 			}
 			const job = state.jobs.get(seen.jobId);
-			if (job) return sendJson(res, 202, { jobId: job.id, status: job.status }, { 'Idempotent-Replayed': 'true' });
+			if (job) return sendJson(res, 202, { jobId: job.id, status: publicJob(state, job).status }, { 'Idempotent-Replayed': 'true' });
 		}
 	}
 
@@ -160,17 +160,24 @@ function list(state: SimState, key: KeyRecord, q: URLSearchParams, res: ServerRe
 	sendJson(res, 200, listJobs(state, key.key, { status, model: q.get('model') ?? undefined, limit, cursor }));
 }
 
+/**
+ * The v2 OpenAPI `Me` schema: team = {id, name, credits, plan, customerId}. It does not tell
+ * how many jobs may run at once, so by default neither do we (the cap still applies);
+ * reportConcurrencyLimit brings back the field an older /v2/me once showed.
+ */
 function me(state: SimState, key: KeyRecord): unknown {
 	const cap = state.cfg.maxConcurrentJobs;
+	const team: Record<string, unknown> = {
+		id: `team_${key.id}`,
+		name: key.teamName,
+		credits: key.credits,
+		plan: key.plan,
+		customerId: key.customerId,
+	};
+	if (state.cfg.reportConcurrencyLimit) team.maxConcurrentJobs = Number.isFinite(cap) ? cap : null;
 	return {
 		user: { id: `user_${key.id}`, email: key.email, role: 'owner' },
-		team: {
-			id: `team_${key.id}`,
-			name: key.teamName,
-			credits: key.credits,
-			plan: key.plan,
-			maxConcurrentJobs: Number.isFinite(cap) ? cap : null,
-		},
+		team,
 		apiKey: { id: key.id, name: 'Simulator key', prefix: key.key.slice(0, 8) },
 	};
 }

@@ -60,11 +60,11 @@ describe('auth', () => {
 });
 
 describe('GET /v2/me', () => {
-	test('user, team (credits, plan, maxConcurrentJobs) and apiKey', async () => {
+	test('user, team (the v2 Me schema: id, name, credits, plan, customerId; no running-job limit) and apiKey', async () => {
 		const r = await call(sim, 'GET', '/v2/me');
 		expect(r.status).toBe(200);
 		expect(r.json.user).toEqual({ id: expect.any(String), email: 'me@example.com', role: expect.any(String) });
-		expect(r.json.team).toEqual({ id: expect.any(String), name: 'Team A', credits: 1000, plan: 'pro', maxConcurrentJobs: 10 });
+		expect(r.json.team).toEqual({ id: expect.any(String), name: 'Team A', credits: 1000, plan: 'pro', customerId: expect.stringMatching(/^cus_sim_[0-9a-f]{14}$/) });
 		expect(r.json.apiKey).toEqual({ id: expect.any(String), name: expect.any(String), prefix: 'afk_main' });
 	});
 

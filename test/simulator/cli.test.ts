@@ -20,6 +20,25 @@ describe('parseArgs', () => {
 		});
 	});
 
+	test('latency distribution, seed, progress curve and the --report-concurrency-limit switch', () => {
+		expect(parseArgs(['--latency-distribution', 'lognormal', '--random-seed=7', '--progress-curve', 'late-start', '--report-concurrency-limit'], {})).toMatchObject({
+			latencyDistribution: 'lognormal',
+			randomSeed: 7,
+			progressCurve: 'late-start',
+			reportConcurrencyLimit: true,
+		});
+		expect(parseArgs(['--report-concurrency-limit', '--port', '1'], {})).toMatchObject({ reportConcurrencyLimit: true, port: 1 });
+		expect(parseArgs(['--report-concurrency-limit', 'false'], {}).reportConcurrencyLimit).toBe(false);
+		expect(parseArgs(['--report-concurrency-limit=0'], { SIM_REPORT_CONCURRENCY_LIMIT: '1' }).reportConcurrencyLimit).toBe(false);
+		const env = { SIM_REPORT_CONCURRENCY_LIMIT: '1', SIM_PROGRESS_CURVE: 'none', SIM_LATENCY_DISTRIBUTION: 'uniform', SIM_RANDOM_SEED: '3' };
+		expect(parseArgs([], env)).toMatchObject({ reportConcurrencyLimit: true, progressCurve: 'none', latencyDistribution: 'uniform', randomSeed: 3 });
+		expect(parseArgs([], {}).reportConcurrencyLimit).toBeUndefined();
+		expect(() => parseArgs(['--progress-curve', 'wobbly'], {})).toThrow(/must be one of linear, stepped, late-start, none/);
+		expect(() => parseArgs(['--latency-distribution', 'normal'], {})).toThrow(/must be one of uniform, lognormal/);
+		expect(() => parseArgs(['--random-seed', '1.5'], {})).toThrow(/must be an integer/);
+		expect(() => parseArgs([], { SIM_REPORT_CONCURRENCY_LIMIT: 'maybe' })).toThrow(/must be true or false/);
+	});
+
 	test('defaults to port 8787; unknown flags and non-numbers are errors', () => {
 		expect(parseArgs([], {}).port).toBe(8787);
 		expect(() => parseArgs(['--nope', '1'], {})).toThrow(/unknown argument/);

@@ -3,6 +3,8 @@
  * Every flag also reads an environment variable (SIM_PORT, SIM_TIME_SCALE, …); flags win.
  */
 import { startSimulator } from './index';
+import { LATENCY_DISTRIBUTIONS, type LatencyDistribution } from './latency';
+import { PROGRESS_CURVES, type ProgressCurve } from './progress';
 import { DEFAULT_KEY } from './state';
 import type { SimulatorOptions } from './types';
 
@@ -10,6 +12,8 @@ interface Flag {
 	flag: string;
 	env: string;
 	help: string;
+	/** A switch: `--flag` alone means true; `--flag=false`, `--flag false` or env 0/false turn it off. */
+	boolean?: boolean;
 	apply: (o: SimulatorOptions, v: string) => void;
 }
 
@@ -19,12 +23,52 @@ const num = (name: string, v: string): number => {
 	return n;
 };
 
+const int = (name: string, v: string): number => {
+	const n = num(name, v);
+	if (!Number.isInteger(n)) throw new Error(`${name} must be an integer, got "${v}"`);
+	return n;
+};
+
+const oneOf = <T extends string>(name: string, allowed: readonly T[], v: string): T => {
+	if (!(allowed as readonly string[]).includes(v)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${v}"`);
+	return v as T;
+};
+
+const TRUE = ['1', 'true', 'yes', 'on'];
+const FALSE = ['0', 'false', 'no', 'off'];
+const bool = (name: string, v: string): boolean => {
+	const s = v.trim().toLowerCase();
+	if (TRUE.includes(s)) return true;
+	if (FALSE.includes(s)) return false;
+	throw new Error(`${name} must be true or false, got "${v}"`);
+};
+
 const FLAGS: Flag[] = [
 	{ flag: 'port', env: 'SIM_PORT', help: 'port to listen on (default 8787; 0 = any free port)', apply: (o, v) => (o.port = num('port', v)) },
 	{ flag: 'host', env: 'SIM_HOST', help: 'interface to bind (default 127.0.0.1)', apply: (o, v) => (o.host = v) },
 	{ flag: 'public-url', env: 'SIM_PUBLIC_URL', help: 'base URL written into result URLs (default http://host:port)', apply: (o, v) => (o.publicUrl = v) },
 	{ flag: 'latency-ms', env: 'SIM_LATENCY_MS', help: 'mean job duration in simulated ms (default 15000)', apply: (o, v) => (o.latencyMs = num('latency-ms', v)) },
-	{ flag: 'latency-spread-ms', env: 'SIM_LATENCY_SPREAD_MS', help: '+/- spread of the duration (default 3000)', apply: (o, v) => (o.latencySpreadMs = num('latency-spread-ms', v)) },
+	{ flag: 'latency-spread-ms', env: 'SIM_LATENCY_SPREAD_MS', help: 'uniform only: +/- spread of the duration (default 3000)', apply: (o, v) => (o.latencySpreadMs = num('latency-spread-ms', v)) },
+	{
+		flag: 'latency-distribution',
+		env: 'SIM_LATENCY_DISTRIBUTION',
+		help: 'uniform (latency +/- spread) or lognormal (mean latency, 4% of jobs 3-10x) (default uniform)',
+		apply: (o, v) => (o.latencyDistribution = oneOf<LatencyDistribution>('latency-distribution', LATENCY_DISTRIBUTIONS, v)),
+	},
+	{ flag: 'random-seed', env: 'SIM_RANDOM_SEED', help: 'integer; the n-th job gets the same duration on every run (default: none)', apply: (o, v) => (o.randomSeed = int('random-seed', v)) },
+	{
+		flag: 'progress-curve',
+		env: 'SIM_PROGRESS_CURVE',
+		help: 'linear, stepped, late-start or none (default linear)',
+		apply: (o, v) => (o.progressCurve = oneOf<ProgressCurve>('progress-curve', PROGRESS_CURVES, v)),
+	},
+	{
+		flag: 'report-concurrency-limit',
+		env: 'SIM_REPORT_CONCURRENCY_LIMIT',
+		help: 'show team.maxConcurrentJobs in /v2/me (default off, like the real v2 API)',
+		boolean: true,
+		apply: (o, v) => (o.reportConcurrencyLimit = bool('report-concurrency-limit', v)),
+	},
 	{ flag: 'time-scale', env: 'SIM_TIME_SCALE', help: 'multiplies every simulated wait (default 1; 0.1 = ten times faster)', apply: (o, v) => (o.timeScale = num('time-scale', v)) },
 	{ flag: 'image-scale', env: 'SIM_IMAGE_SCALE', help: 'multiplies output pixel sizes (default 1)', apply: (o, v) => (o.imageScale = num('image-scale', v)) },
 	{ flag: 'max-concurrent-jobs', env: 'SIM_MAX_CONCURRENT_JOBS', help: 'running jobs per key, 0 = no cap (default 10)', apply: (o, v) => (o.maxConcurrentJobs = num('max-concurrent-jobs', v)) },
@@ -36,8 +80,8 @@ const FLAGS: Flag[] = [
 ];
 
 function usage(): string {
-	const lines = FLAGS.map((f) => `  --${f.flag.padEnd(20)} ${f.env.padEnd(24)} ${f.help}`);
-	return ['Apiframe v2 simulator', '', 'Usage: npm run simulator -- [flags]', '', '  flag                   env var', ...lines].join('\n');
+	const lines = FLAGS.map((f) => `  --${f.flag.padEnd(26)} ${f.env.padEnd(30)} ${f.help}`);
+	return ['Apiframe v2 simulator', '', 'Usage: npm run simulator -- [flags]', '', '  flag                         env var', ...lines].join('\n');
 }
 
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): SimulatorOptions {
@@ -47,6 +91,12 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): SimulatorOpti
 		const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]);
 		const flag = m && FLAGS.find((f) => f.flag === m[1]);
 		if (!m || !flag) throw new Error(`unknown argument "${argv[i]}"`);
+		if (flag.boolean && m[2] === undefined) {
+			// A following true/false belongs to the switch; anything else is the next flag.
+			const next = argv[i + 1]?.toLowerCase();
+			given.set(flag.flag, next !== undefined && [...TRUE, ...FALSE].includes(next) ? argv[++i] : 'true');
+			continue;
+		}
 		const value = m[2] ?? argv[++i];
 		if (value === undefined) throw new Error(`--${m[1]} needs a value`);
 		given.set(flag.flag, value);

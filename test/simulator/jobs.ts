@@ -1,9 +1,12 @@
 /**
- * Job lifecycle: QUEUED -> PROCESSING -> COMPLETED | FAILED, driven by timers (webhooks need
- * them) while progress and expiry are computed from timestamps when read.
+ * Job lifecycle: QUEUED -> (takes a running-job slot) -> PROCESSING -> COMPLETED | FAILED.
+ * Timers drive what must happen on time (slots, endings, webhooks); status and progress
+ * between those are computed from timestamps and the job's progress curve when read.
  */
 import { randomUUID } from 'node:crypto';
 import { contentHash, outputDims, readImageDims, scaleDims } from './images';
+import { jobRandom, sampleLatency } from './latency';
+import { curveMarker, curveView, progressWebhooks, queuedShare } from './progress';
 import type { JobRecord, SimState } from './state';
 import type { PublicJob, SimJob } from './types';
 import { maskKey, sha256 } from './util';
@@ -13,7 +16,6 @@ import { sendWebhook, settleWebhookStatus } from './webhooks';
 export const POLICY_ERROR = "Content policy violation: the prompt was flagged by the provider's safety filter";
 /** [[fail]] jobs fail after this share of their duration, like a late safety check. */
 const FAIL_AT = 0.3;
-const PROGRESS_WEBHOOKS_AT = [25, 50, 75];
 
 export function createJob(state: SimState, apiKey: string, req: GenerateRequest, body: unknown, idempotencyKey: string | null): JobRecord {
 	const id = randomUUID();
@@ -48,10 +50,13 @@ export function createJob(state: SimState, apiKey: string, req: GenerateRequest,
 		idempotencyKey,
 		createdAt: new Date().toISOString(),
 		startedAt: null,
+		processingAt: null,
 		completedAt: null,
 		startedAtMs: null,
 		completedAtMs: null,
+		plannedMs: 0,
 		durationMs: null,
+		progressCurve: curveMarker(req.prompt) ?? key?.progressCurve ?? state.cfg.progressCurve,
 		expired: false,
 		result: null,
 		webhookUrl: req.webhookUrl,
@@ -75,10 +80,15 @@ export function createJob(state: SimState, apiKey: string, req: GenerateRequest,
 	return job;
 }
 
+/** Jobs of a key that hold a slot: from taking it to their end, whatever they show meanwhile. */
 function running(state: SimState, apiKey: string): number {
 	let n = 0;
-	for (const j of state.jobs.values()) if (j.apiKey === apiKey && j.status === 'PROCESSING') n++;
+	for (const j of state.jobs.values()) if (j.apiKey === apiKey && holdsSlot(j)) n++;
 	return n;
+}
+
+function holdsSlot(job: JobRecord): boolean {
+	return job.startedAtMs !== null && job.completedAtMs === null;
 }
 
 /** Starts queued jobs of a key while it has free slots. */
@@ -90,31 +100,35 @@ function pump(state: SimState, apiKey: string): void {
 	}
 }
 
-/** Simulated duration: latency +/- spread, spread drawn deterministically from the job id. */
+/** Real ms of a job's duration, drawn from the configured distribution. */
 function durationFor(state: SimState, job: JobRecord): number {
-	const u = sha256(`${job.id}:latency`).readUInt32BE(0) / 0xffffffff;
-	const sim = Math.max(0, state.cfg.latencyMs + (u * 2 - 1) * state.cfg.latencySpreadMs);
+	const { latencyDistribution: distribution, latencyMs: meanMs, latencySpreadMs: spreadMs, randomSeed } = state.cfg;
+	const sim = sampleLatency({ distribution, meanMs, spreadMs }, jobRandom(randomSeed, job.seq, job.id));
 	return state.scaled(sim) * (job.markers.slow ? 4 : 1);
 }
 
+/** The job takes its slot: its duration starts now, whatever its curve shows first. */
 function start(state: SimState, job: JobRecord): void {
 	const now = Date.now();
-	job.status = 'PROCESSING';
 	job.startedAtMs = now;
 	job.startedAt = new Date(now).toISOString();
 	const duration = durationFor(state, job);
+	job.plannedMs = duration;
 	job.durationMs = job.markers.stuck ? null : duration;
+	refresh(state, job);
 	const endAt = job.markers.fail ? duration * FAIL_AT : duration;
-	for (const pct of PROGRESS_WEBHOOKS_AT) {
-		const at = (duration * pct) / 100;
-		if (at < endAt || job.markers.stuck) state.timers.after(at, () => sendWebhook(state, job, 'progress', pct));
+	for (const w of progressWebhooks(job.progressCurve)) {
+		const at = duration * w.frac;
+		if (at < endAt || job.markers.stuck) state.timers.after(at, () => sendWebhook(state, job, 'progress', w.progress));
 	}
 	if (job.markers.stuck) return;
 	state.timers.after(endAt, () => finish(state, job, job.markers.fail ? 'FAILED' : 'COMPLETED'));
 }
 
 function finish(state: SimState, job: JobRecord, status: 'COMPLETED' | 'FAILED'): void {
-	job.progress = currentProgress(job);
+	// What the curve showed at the planned moment of the end, not at whenever the timer fired.
+	job.progress = curveView(job.progressCurve, status === 'FAILED' ? FAIL_AT : 1).progress;
+	markProcessing(job);
 	job.status = status;
 	job.completedAtMs = Date.now();
 	job.completedAt = new Date(job.completedAtMs).toISOString();
@@ -135,22 +149,26 @@ function finish(state: SimState, job: JobRecord, status: 'COMPLETED' | 'FAILED')
 	pump(state, job.apiKey);
 }
 
-function currentProgress(job: JobRecord): number | null {
-	if (job.status === 'QUEUED') return null;
-	if (job.status !== 'PROCESSING') return job.progress;
-	const elapsed = Date.now() - (job.startedAtMs as number);
-	const total = job.durationMs ?? 1;
-	// Steps of 5, never 100 before the job is really done.
-	return Math.min(99, Math.floor((elapsed / Math.max(1, total)) * 20) * 5);
+/** processingAt is the planned moment the curve left QUEUED, so the log does not depend on who polled when. */
+function markProcessing(job: JobRecord): void {
+	if (job.processingAt !== null || job.startedAtMs === null) return;
+	job.processingAt = new Date(job.startedAtMs + Math.round(job.plannedMs * queuedShare(job.progressCurve))).toISOString();
 }
 
 export function isExpired(state: SimState, job: JobRecord): boolean {
 	return job.completedAtMs !== null && Date.now() >= job.completedAtMs + state.scaled(state.cfg.retentionMs);
 }
 
-/** Brings lazily computed fields up to date. */
+/** Brings lazily computed fields up to date: a running job's status and progress follow its curve. */
 function refresh(state: SimState, job: JobRecord): void {
-	job.progress = currentProgress(job);
+	if (holdsSlot(job)) {
+		const elapsed = Date.now() - (job.startedAtMs as number);
+		// A zero-length job (latency 0) is at its end at once.
+		const view = curveView(job.progressCurve, job.plannedMs > 0 ? elapsed / job.plannedMs : 1);
+		job.status = view.status;
+		job.progress = view.progress;
+		if (view.status === 'PROCESSING') markProcessing(job);
+	}
 	job.expired = isExpired(state, job);
 }
 
@@ -174,7 +192,7 @@ export function publicJob(state: SimState, job: JobRecord): PublicJob {
 /** Admin view: a copy without the full API key or internal plumbing. */
 export function adminJob(state: SimState, job: JobRecord): SimJob {
 	refresh(state, job);
-	const { apiKey: _k, seq: _s, startedAtMs: _a, completedAtMs: _b, markers: _m, webhookChain: _c, webhookHadFailure: _h, ...rest } = job;
+	const { apiKey: _k, seq: _s, startedAtMs: _a, completedAtMs: _b, plannedMs: _p, markers: _m, webhookChain: _c, webhookHadFailure: _h, ...rest } = job;
 	return { ...rest, deliveries: [...job.deliveries] };
 }
 
@@ -184,8 +202,10 @@ export function listJobs(
 	apiKey: string,
 	f: { status?: string; model?: string; limit: number; cursor?: number },
 ): { jobs: PublicJob[]; nextCursor: string | null; hasMore: boolean } {
-	const all = [...state.jobs.values()]
-		.filter((j) => j.apiKey === apiKey)
+	const mine = [...state.jobs.values()].filter((j) => j.apiKey === apiKey);
+	// The status filter must see what a GET would show now (a late-start job may have left QUEUED).
+	mine.forEach((j) => refresh(state, j));
+	const all = mine
 		.filter((j) => f.cursor === undefined || j.seq < f.cursor)
 		.filter((j) => !f.status || j.status === f.status)
 		.filter((j) => !f.model || j.model === f.model)

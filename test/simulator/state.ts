@@ -1,7 +1,9 @@
 /** Configuration defaults and the simulator's in-memory state (keys, jobs, uploads, logs). */
 import type { ClientRequest, ServerResponse } from 'node:http';
+import { LATENCY_DISTRIBUTIONS, type LatencyDistribution } from './latency';
+import { isProgressCurve, PROGRESS_CURVES, type ProgressCurve } from './progress';
 import type { FaultSpec, KeySpec, RecordedRequest, SimJob, SimulatorOptions, WebhookDelivery } from './types';
-import { Timers } from './util';
+import { sha256, Timers } from './util';
 
 export const DEFAULT_KEY = 'afk_sim_0000000000000000000000000000000000';
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -12,6 +14,10 @@ export interface Config {
 	publicUrl?: string;
 	latencyMs: number;
 	latencySpreadMs: number;
+	latencyDistribution: LatencyDistribution;
+	randomSeed?: number;
+	progressCurve: ProgressCurve;
+	reportConcurrencyLimit: boolean;
 	timeScale: number;
 	imageScale: number;
 	/** Infinity when uncapped. */
@@ -25,12 +31,24 @@ export interface Config {
 
 export function resolveConfig(o: SimulatorOptions = {}): Config {
 	const cap = o.maxConcurrentJobs ?? 10;
+	// A typo here would silently test the default instead: refuse it.
+	if (o.latencyDistribution !== undefined && !LATENCY_DISTRIBUTIONS.includes(o.latencyDistribution)) {
+		throw new Error(`latencyDistribution must be one of ${LATENCY_DISTRIBUTIONS.join(', ')}`);
+	}
+	for (const c of [o.progressCurve, ...(o.keys ?? []).map((k) => k.progressCurve)]) {
+		if (c !== undefined && !isProgressCurve(c)) throw new Error(`progressCurve must be one of ${PROGRESS_CURVES.join(', ')}`);
+	}
+	if (o.randomSeed !== undefined && !Number.isInteger(o.randomSeed)) throw new Error('randomSeed must be an integer');
 	return {
 		host: o.host ?? '127.0.0.1',
 		port: o.port ?? 0,
 		publicUrl: o.publicUrl?.replace(/\/+$/, ''),
 		latencyMs: o.latencyMs ?? 15000,
 		latencySpreadMs: o.latencySpreadMs ?? 3000,
+		latencyDistribution: o.latencyDistribution ?? 'uniform',
+		randomSeed: o.randomSeed,
+		progressCurve: o.progressCurve ?? 'linear',
+		reportConcurrencyLimit: o.reportConcurrencyLimit ?? false,
 		timeScale: o.timeScale ?? 1,
 		imageScale: o.imageScale ?? 1,
 		maxConcurrentJobs: cap === 0 ? Infinity : cap,
@@ -50,6 +68,8 @@ export interface KeyRecord {
 	email: string;
 	teamName: string;
 	plan: string;
+	customerId: string | null;
+	progressCurve?: ProgressCurve;
 }
 
 export interface UploadRecord {
@@ -67,11 +87,13 @@ export interface UploadRecord {
 /** Internal job: the public SimJob plus what must not leak into admin views. */
 export interface JobRecord extends SimJob {
 	apiKey: string;
-	/** Creation order, for newest-first listing and cursors. */
+	/** Creation order, for newest-first listing, cursors and seeded durations (from 1 again after a reset). */
 	seq: number;
-	/** Real ms timestamps used to compute progress and expiry lazily. */
+	/** Real ms timestamps used to compute status, progress and expiry lazily. */
 	startedAtMs: number | null;
 	completedAtMs: number | null;
+	/** Real ms of the job's curve, from taking its slot to its planned end (also for [[stuck]] jobs). */
+	plannedMs: number;
 	/** Behaviour markers found in the prompt. */
 	markers: { fail: boolean; slow: boolean; stuck: boolean };
 	/** Webhook deliveries of one job run one after another, in event order. */
@@ -133,6 +155,9 @@ export class SimState {
 			email: k.email ?? prev?.email ?? `user${n}@sim.apiframe.local`,
 			teamName: k.teamName ?? prev?.teamName ?? `Simulated team ${n}`,
 			plan: k.plan ?? prev?.plan ?? 'pro',
+			// From the key, so a key keeps its customer id across resets and key order.
+			customerId: k.customerId !== undefined ? k.customerId : prev ? prev.customerId : `cus_sim_${sha256(k.key).toString('hex').slice(0, 14)}`,
+			progressCurve: k.progressCurve ?? prev?.progressCurve,
 		};
 		this.keys.set(k.key, rec);
 		return rec;
@@ -154,6 +179,8 @@ export class SimState {
 		this.idempotency.clear();
 		this.rate.clear();
 		this.queues.clear();
+		// A seeded simulator replays the same durations after a reset: the n-th job counts from 1 again.
+		this.seq = 0;
 		this.loadKeys();
 	}
 }

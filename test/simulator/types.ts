@@ -1,4 +1,9 @@
 /** Public and shared types of the Apiframe v2 simulator. */
+import type { LatencyDistribution } from './latency';
+import type { ProgressCurve } from './progress';
+
+export type { LatencyDistribution } from './latency';
+export type { ProgressCurve } from './progress';
 
 export interface SimulatorOptions {
 	/** Port to listen on; 0 picks a free one (the CLI defaults to 8787). */
@@ -6,10 +11,21 @@ export interface SimulatorOptions {
 	host?: string;
 	/** Base URL written into result/upload URLs, when clients reach the simulator by another name (e.g. from a container). */
 	publicUrl?: string;
-	/** Mean job duration in simulated ms, counted from the start of PROCESSING. */
+	/** Mean job duration in simulated ms, counted from the moment the job takes a running-job slot. */
 	latencyMs?: number;
-	/** Uniform +/- spread around latencyMs, deterministic per job id. */
+	/** Uniform only: +/- spread around latencyMs, fixed per job. */
 	latencySpreadMs?: number;
+	/** 'uniform' (default): latency ± spread. 'lognormal': mean latencyMs with a long tail (4 % of jobs at 3–10×). */
+	latencyDistribution?: LatencyDistribution;
+	/** Makes durations reproducible: the n-th job created since start or reset gets the same one on every run. */
+	randomSeed?: number;
+	/** What jobs show while they run (default 'linear'); a key's or a prompt's ([[curve:…]]) choice wins. */
+	progressCurve?: ProgressCurve;
+	/**
+	 * Whether GET /v2/me shows team.maxConcurrentJobs. Default false, like the real v2 API,
+	 * whose Me schema has no such field: the cap is enforced all the same, it is just not told.
+	 */
+	reportConcurrencyLimit?: boolean;
 	/** Multiplies every simulated wait (latency, Retry-After, webhook backoff, rate window, retention). */
 	timeScale?: number;
 	/** Multiplies output pixel sizes, so tests need not encode 4096 px images. */
@@ -32,6 +48,10 @@ export interface KeySpec {
 	email?: string;
 	teamName?: string;
 	plan?: string;
+	/** team.customerId of /v2/me (the billing customer); default `cus_sim_…`, null for a team without one. */
+	customerId?: string | null;
+	/** Progress curve of this key's jobs, over the simulator's; a prompt marker still wins. */
+	progressCurve?: ProgressCurve;
 }
 
 export interface FaultSpec {
@@ -117,10 +137,20 @@ export interface SimJob {
 	creditCost: number | null;
 	idempotencyKey: string | null;
 	createdAt: string;
+	/**
+	 * When the job took a running-job slot (its duration starts here). For 'late-start' jobs that
+	 * is before they show PROCESSING: see processingAt.
+	 */
 	startedAt: string | null;
+	/** When the job first showed PROCESSING; null until then. */
+	processingAt: string | null;
 	completedAt: string | null;
-	/** Real ms the job spends PROCESSING (null for a job that never ends). */
+	/**
+	 * Real ms from startedAt to the planned end, whatever the curve: completedAt for a job that
+	 * completes ([[fail]] jobs end early, at 30 %); null for a job that never ends.
+	 */
 	durationMs: number | null;
+	progressCurve: ProgressCurve;
 	expired: boolean;
 	result: { images: string[] } | null;
 	webhookUrl: string | null;
