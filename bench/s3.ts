@@ -44,13 +44,29 @@ function simulatorPngBytes(): number {
 	return png.length;
 }
 
-function serveFiles(file: Buffer): Promise<{ server: http.Server; url: string; served: () => number }> {
+/**
+ * The stand-in CDN serves the big PNG for /files/ and passes every API call on to the simulator,
+ * so the node sees one origin for both (its Base URL origin is trusted for downloads; another
+ * loopback port would rightly be refused).
+ */
+function serveFiles(file: Buffer): Promise<{ server: http.Server; url: string; served: () => number; setUpstream: (url: string) => void }> {
 	let served = 0;
+	let upstream: URL | undefined;
 	const server = http.createServer((req, res) => {
-		if (!req.url?.startsWith('/files/') || (req.method !== 'GET' && req.method !== 'HEAD')) {
-			res.writeHead(404).end();
+		if (!req.url?.startsWith('/files/')) {
+			if (!upstream) return void res.writeHead(503).end();
+			const forward = http.request(
+				{ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+				(answer) => {
+					res.writeHead(answer.statusCode ?? 502, answer.headers);
+					answer.pipe(res);
+				},
+			);
+			forward.on('error', () => res.destroy());
+			req.pipe(forward);
 			return;
 		}
+		if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(404).end();
 		res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': String(file.length) });
 		if (req.method === 'HEAD') return void res.end();
 		res.end(file, () => served++);
@@ -58,7 +74,7 @@ function serveFiles(file: Buffer): Promise<{ server: http.Server; url: string; s
 	return new Promise((resolve) =>
 		server.listen(0, '127.0.0.1', () => {
 			const { port } = server.address() as AddressInfo;
-			resolve({ server, url: `http://127.0.0.1:${port}`, served: () => served });
+			resolve({ server, url: `http://127.0.0.1:${port}`, served: () => served, setUpstream: (url) => (upstream = new URL(url)) });
 		}),
 	);
 }
@@ -108,7 +124,8 @@ export async function runS3(timeScale: number): Promise<S3Result> {
 		const warmupKey = freshKey('s3warm');
 		await sim.addKey(apiKey);
 		await sim.addKey(warmupKey);
-		const output = await runWorker({ simUrl: sim.url, apiKey, warmupKey, rows: S3.rows, timeScale, sampleIntervalMs: 25 });
+		files.setUpstream(sim.url);
+		const output = await runWorker({ simUrl: files.url, apiKey, warmupKey, rows: S3.rows, timeScale, sampleIntervalMs: 25 });
 		const total = output.imageBytes.reduce((a, b) => a + b, 0);
 		return {
 			timeScale,

@@ -68,8 +68,12 @@ export class SeedreamTrigger implements INodeType {
 				return answer(this, 401, { error: 'Missing or invalid X-Webhook-Signature' });
 			}
 		}
+		// n8n has parsed JSON before we run (malformed JSON never gets here: n8n answers 422).
 		const body = rawBody ?? Buffer.from(JSON.stringify(this.getBodyData() ?? {}));
-		const payload = parseWebhookPayload(body, this.getHeaderData()['x-webhook-event']);
+		// Event, job id and status are read from the (signed) body; the header may only agree.
+		const payload = parseWebhookPayload(body, this.getHeaderData()['x-webhook-event'], {
+			signatureVerified: options.verifySignature,
+		});
 		if (!payload.ok) {
 			return answer(this, payload.status, payload.status < 300 ? { received: true, ignored: payload.reason } : { error: payload.reason });
 		}

@@ -1,5 +1,6 @@
 import type { IDataObject, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 
+import { toNodeError } from '../shared/errors';
 import type { ParsedJob } from '../shared/job';
 import { parseJob } from '../shared/job';
 import type { JobOutputOptions } from '../shared/jobOutput';
@@ -21,12 +22,16 @@ export function readTriggerOptions(ctx: IWebhookFunctions): TriggerOptions {
 		verifySignature: ctx.getNodeParameter('verifySignature', true) as boolean,
 		...readJobOutputOptions(options, true),
 		readJobFromApi: options.readJobFromApi === true,
+		trustedImageOrigins: typeof options.trustedImageOrigins === 'string' ? options.trustedImageOrigins : undefined,
 	};
 }
 
 /**
  * The items one delivery starts the workflow with. A download that fails after our retries
  * still yields the item, with the URLs and the reason, since Apiframe will not send it again.
+ * With Read Job From API, the payload is not trusted for anything but the job id: when the read
+ * fails, the workflow still starts (the delivery is already answered and will not come again),
+ * with the job id and readFromApiError only, so no URL of the payload is ever fetched.
  */
 export async function itemsForDelivery(
 	ctx: IWebhookFunctions,
@@ -39,9 +44,10 @@ export async function itemsForDelivery(
 	if (event === 'completed' && options.readJobFromApi) {
 		try {
 			job = parseJob(await getJob(ctx, delivered.jobId));
+			if (!job.jobId) job.jobId = delivered.jobId;
 			extra.readFromApi = true;
 		} catch (error) {
-			extra.readFromApiError = (error as Error).message;
+			return [{ json: { event, jobId: delivered.jobId, readFromApi: false, readFromApiError: toNodeError(ctx.getNode(), error, { jobId: delivered.jobId }).message } }];
 		}
 	}
 	if (event !== 'completed') return [{ json: { event, ...jobJson(job) } }];

@@ -1,13 +1,17 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { DELIVERY_LOG_MAX_BYTES, DELIVERY_LOG_MAX_ENTRIES, JOB_ID_PATTERN, WEBHOOK_EVENTS } from '../shared/constants';
+
 /** How many (jobId, event) pairs each trigger remembers; older ones are forgotten first. */
-export const DELIVERY_LOG_SIZE = 2_000;
+export const DELIVERY_LOG_SIZE = DELIVERY_LOG_MAX_ENTRIES;
 /** Static-data copies of recent webhook calls kept in step with the log (see below). */
 const LIVE_COPIES = 32;
 
 interface ScopeLog {
 	keys: string[];
 	known: Set<string>;
+	/** The log's size as JSON in static data: `["a","b"]` is 2 + Σ(length + 2) + commas. */
+	bytes: number;
 	liveCopies: IDataObject[];
 }
 
@@ -17,11 +21,34 @@ export function deliveryKey(jobId: string, event: string): string {
 	return `${jobId}:${event}`;
 }
 
+/** Keys are built from checked job ids and known events (ASCII), so characters are bytes. */
+function isValidKey(key: unknown): key is string {
+	if (typeof key !== 'string') return false;
+	const cut = key.lastIndexOf(':');
+	return JOB_ID_PATTERN.test(key.slice(0, cut)) && (WEBHOOK_EVENTS as readonly string[]).includes(key.slice(cut + 1));
+}
+
+/** The bytes of the log as JSON, the way n8n stores static data. */
+export function deliveryLogBytes(keys: string[]): number {
+	return keys.length === 0 ? 2 : 2 + keys.reduce((sum, key) => sum + key.length + 2, 0) + keys.length - 1;
+}
+
+function entryBytes(key: string, log: ScopeLog): number {
+	return key.length + 2 + (log.keys.length > 0 ? 1 : 0);
+}
+
+function forgetOldest(log: ScopeLog): void {
+	const oldest = log.keys.shift() as string;
+	log.known.delete(oldest);
+	log.bytes -= oldest.length + 2 + (log.keys.length > 0 ? 1 : 0);
+}
+
 function remember(log: ScopeLog, key: string): void {
 	if (log.known.has(key)) return;
+	log.bytes += entryBytes(key, log);
 	log.known.add(key);
 	log.keys.push(key);
-	while (log.keys.length > DELIVERY_LOG_SIZE) log.known.delete(log.keys.shift() as string);
+	while (log.keys.length > DELIVERY_LOG_MAX_ENTRIES || log.bytes > DELIVERY_LOG_MAX_BYTES) forgetOldest(log);
 }
 
 /**
@@ -29,14 +56,17 @@ function remember(log: ScopeLog, key: string): void {
  * deliveries racing each other see each other) and in the trigger's workflow static data, which
  * n8n saves after each webhook call so the log outlives a restart. Each call gets its own copy of
  * the static data and the last save wins, so every recent copy is kept holding the whole log.
+ * The log is bounded in entries and in bytes; saved entries that are not well-formed keys (an
+ * older version stored unchecked job ids) are dropped on load.
  */
 export function isDuplicateDelivery(staticData: IDataObject, scope: string, key: string): boolean {
 	let log = logs.get(scope);
 	if (!log) {
-		log = { keys: [], known: new Set(), liveCopies: [] };
+		log = { keys: [], known: new Set(), bytes: 2, liveCopies: [] };
 		logs.set(scope, log);
 	}
-	for (const saved of (staticData.seenDeliveries as string[] | undefined) ?? []) remember(log, saved);
+	const saved = Array.isArray(staticData.seenDeliveries) ? (staticData.seenDeliveries as unknown[]) : [];
+	for (const entry of saved) if (isValidKey(entry)) remember(log, entry);
 	if (log.known.has(key)) return true;
 	remember(log, key);
 	log.liveCopies = [staticData, ...log.liveCopies.filter((copy) => copy !== staticData)].slice(0, LIVE_COPIES);

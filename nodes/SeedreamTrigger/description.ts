@@ -31,7 +31,7 @@ export const triggerDescriptionProperties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'Signature checks are off: anyone who learns this URL can start the workflow and make n8n download the URLs they send. Turn them back on unless a proxy in front of n8n checks them.',
+			'Signature checks are off: anyone who learns this URL can start the workflow with made-up jobs (images are still fetched only from trusted origins). Turn them back on unless a proxy in front of n8n checks them.',
 		name: 'signatureWarning',
 		type: 'notice',
 		default: '',
@@ -52,7 +52,17 @@ export const triggerDescriptionProperties: INodeProperties[] = [
 				name: 'readJobFromApi',
 				type: 'boolean',
 				default: false,
-				description: "Whether to fetch the job with the credential (by job ID) instead of trusting the delivery's URLs",
+				description:
+					"Whether to fetch the job with the credential (by job ID) instead of trusting the delivery's URLs. If that read fails, the workflow starts with the job ID and readFromApiError, and nothing is downloaded.",
+			},
+			{
+				displayName: 'Trusted Image Origins',
+				name: 'trustedImageOrigins',
+				type: 'string',
+				default: '',
+				placeholder: 'https://images.example.com, https://*.example-cdn.com',
+				description:
+					"More origins image URLs may be downloaded from, comma-separated (scheme, host and port; https://*.domain for its subdomains). Apiframe's CDN (https://*.apiframe.ai) and the credential's Base URL origin are always trusted; private, loopback and link-local addresses never are, except that Base URL.",
 			},
 		],
 	},

@@ -1,8 +1,11 @@
 import type { IBinaryData, IBinaryKeyData, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import type { ApiContext } from './api';
-import { downloadImageAsBinary } from './images';
+import { getAccount } from './api';
+import { IMAGE_URLS_PER_JOB_MAX } from './constants';
+import { DownloadRefusedError, downloadImageAsBinary } from './images';
 import type { ParsedJob } from './job';
+import { buildUrlPolicy } from './trustedUrls';
 
 export type ItemsPer = 'job' | 'image';
 
@@ -11,6 +14,8 @@ export interface JobOutputOptions {
 	download: boolean;
 	binaryPropertyName: string;
 	itemsPer: ItemsPer;
+	/** More origins images may come from (the trigger's Trusted Image Origins option), comma-separated. */
+	trustedImageOrigins?: string;
 }
 
 /** `data`, `data_1`, `data_2`…: the first image keeps the plain name most workflows expect. */
@@ -45,9 +50,16 @@ export async function jobToItems(
 ): Promise<INodeExecutionData[]> {
 	const base = { ...jobJson(job), ...extraJson };
 	const downloads: IBinaryData[] = [];
-	if (options.download && job.status === 'COMPLETED') {
+	if (options.download && job.status === 'COMPLETED' && job.imageUrls.length > 0) {
+		if (job.imageUrls.length > IMAGE_URLS_PER_JOB_MAX) {
+			throw new DownloadRefusedError(
+				`The job lists ${job.imageUrls.length} image URLs; at most ${IMAGE_URLS_PER_JOB_MAX} are downloaded per job, so none were`,
+			);
+		}
+		// The Base URL origin is trusted exactly (the simulator, a proxy); Apiframe's CDN always.
+		const policy = buildUrlPolicy((await getAccount(ctx)).baseUrl, options.trustedImageOrigins);
 		for (const [index, url] of job.imageUrls.entries()) {
-			downloads.push(await downloadImageAsBinary(ctx, url, job.jobId, index + 1));
+			downloads.push(await downloadImageAsBinary(ctx, url, job.jobId, index + 1, policy));
 		}
 	}
 	const withPairing = (item: INodeExecutionData) => (pairedItem ? { ...item, pairedItem } : item);

@@ -2,27 +2,39 @@ import { isDuplicateDelivery } from '../../../nodes/SeedreamTrigger/deliveryLog'
 import { parseWebhookPayload, WEBHOOK_BODY_MAX_BYTES } from '../../../nodes/SeedreamTrigger/webhookPayload';
 
 const raw = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
+const signed = { signatureVerified: true };
+const unsigned = { signatureVerified: false };
 
 describe('reading a webhook delivery', () => {
 	it('reads a completed delivery with result as {images} or as a URL string', () => {
-		const withImages = parseWebhookPayload(raw({ event: 'completed', jobId: 'j1', status: 'COMPLETED', result: { images: ['https://cdn/j1-1.png'] }, creditCost: 4 }), 'completed');
+		const withImages = parseWebhookPayload(raw({ event: 'completed', jobId: 'j1', status: 'COMPLETED', result: { images: ['https://cdn/j1-1.png'] }, creditCost: 4 }), 'completed', signed);
 		expect(withImages).toMatchObject({ ok: true, event: 'completed', job: { jobId: 'j1', imageUrls: ['https://cdn/j1-1.png'], creditCost: 4 } });
-		const withString = parseWebhookPayload(raw({ jobId: 'j2', status: 'COMPLETED', result: 'https://cdn/j2-1.jpg' }), 'completed');
+		const withString = parseWebhookPayload(raw({ jobId: 'j2', status: 'COMPLETED', result: 'https://cdn/j2-1.jpg' }), 'completed', signed);
 		expect(withString).toMatchObject({ ok: true, job: { imageUrls: ['https://cdn/j2-1.jpg'] } });
 	});
 
-	it('takes the event from the header first, then from "event" or "type"', () => {
-		expect(parseWebhookPayload(raw({ event: 'progress', jobId: 'j' }), 'FAILED')).toMatchObject({ ok: true, event: 'failed' });
-		expect(parseWebhookPayload(raw({ type: 'progress', jobId: 'j', progress: 40 }), undefined)).toMatchObject({ ok: true, event: 'progress', job: { progress: 40 } });
+	it('takes the event from the body ("event", then "type"); the header may only agree', () => {
+		expect(parseWebhookPayload(raw({ event: 'progress', jobId: 'j' }), 'PROGRESS', signed)).toMatchObject({ ok: true, event: 'progress' });
+		expect(parseWebhookPayload(raw({ type: 'progress', jobId: 'j', progress: 40 }), undefined, unsigned)).toMatchObject({ ok: true, event: 'progress', job: { progress: 40 } });
+		expect(parseWebhookPayload(raw({ event: 'progress', jobId: 'j', status: 'PROCESSING' }), 'completed', signed)).toEqual({
+			ok: false,
+			status: 400,
+			reason: 'X-Webhook-Event says "completed" but the signed body says "progress"',
+		});
+		expect(parseWebhookPayload(raw({ type: 'failed', jobId: 'j' }), 'completed', unsigned)).toEqual({
+			ok: false,
+			status: 400,
+			reason: 'X-Webhook-Event says "completed" but the body says "failed"',
+		});
 	});
 
 	it('answers bad input with a status and a reason', () => {
-		expect(parseWebhookPayload(raw('{not json'), 'completed')).toEqual({ ok: false, status: 400, reason: 'Body is not valid JSON' });
-		expect(parseWebhookPayload(raw([1, 2]), 'completed')).toMatchObject({ ok: false, status: 400 });
-		expect(parseWebhookPayload(raw({ status: 'COMPLETED' }), 'completed')).toEqual({ ok: false, status: 400, reason: 'No jobId in the body' });
-		expect(parseWebhookPayload(raw({ jobId: 'j' }), undefined)).toMatchObject({ ok: false, status: 400 });
-		expect(parseWebhookPayload(raw({ jobId: 'j' }), 'exploded')).toMatchObject({ ok: false, status: 200, reason: 'Unknown event "exploded" ignored' });
-		expect(parseWebhookPayload(Buffer.alloc(WEBHOOK_BODY_MAX_BYTES + 1, 32), 'completed')).toMatchObject({ ok: false, status: 413 });
+		expect(parseWebhookPayload(raw('{not json'), 'completed', signed)).toEqual({ ok: false, status: 400, reason: 'Body is not valid JSON' });
+		expect(parseWebhookPayload(raw([1, 2]), 'completed', signed)).toMatchObject({ ok: false, status: 400 });
+		expect(parseWebhookPayload(raw({ status: 'COMPLETED' }), 'completed', signed)).toEqual({ ok: false, status: 400, reason: 'No jobId in the body' });
+		expect(parseWebhookPayload(raw({ jobId: 'j' }), undefined, signed)).toMatchObject({ ok: false, status: 400 });
+		expect(parseWebhookPayload(raw({ jobId: 'j' }), 'exploded', signed)).toMatchObject({ ok: false, status: 200, reason: 'Unknown event "exploded" ignored' });
+		expect(parseWebhookPayload(Buffer.alloc(WEBHOOK_BODY_MAX_BYTES + 1, 32), 'completed', signed)).toMatchObject({ ok: false, status: 413 });
 	});
 });
 

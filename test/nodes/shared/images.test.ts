@@ -1,6 +1,7 @@
-import { assertWebUrl, imageFileName, imageTypeOf } from '../../../nodes/shared/images';
+import { imageFileName, imageTypeOf } from '../../../nodes/shared/images';
 import { binaryKeyFor } from '../../../nodes/shared/jobOutput';
 import { maskApiKey, redactSecret } from '../../../nodes/shared/secrets';
+import { buildUrlPolicy, checkImageUrl } from '../../../nodes/shared/trustedUrls';
 
 describe('image files', () => {
 	it('takes the type from Content-Type, else from the URL, and names files <jobId>-<n>', () => {
@@ -13,11 +14,12 @@ describe('image files', () => {
 		expect(binaryKeyFor('data', 2)).toBe('data_2');
 	});
 
-	it('downloads only http and https URLs', () => {
-		expect(assertWebUrl('https://cdn2.apiframe.ai/images/a.png').hostname).toBe('cdn2.apiframe.ai');
-		expect(() => assertWebUrl('file:///etc/passwd')).toThrow(/only http and https/);
-		expect(() => assertWebUrl('ftp://x/y.png')).toThrow(/only http and https/);
-		expect(() => assertWebUrl('not a url')).toThrow(/Not a valid image URL/);
+	it('downloads only http and https URLs (the full rule: trustedUrls.test.ts)', () => {
+		const policy = buildUrlPolicy('https://api.apiframe.ai');
+		expect(checkImageUrl('https://cdn2.apiframe.ai/images/a.png', policy)).toMatchObject({ ok: true, url: { hostname: 'cdn2.apiframe.ai' } });
+		expect(checkImageUrl('file:///etc/passwd', policy)).toEqual({ ok: false, reason: 'Refusing to download file:///etc/passwd: only http and https image URLs are fetched' });
+		expect(checkImageUrl('ftp://x/y.png', policy)).toEqual({ ok: false, reason: 'Refusing to download ftp://x/y.png: only http and https image URLs are fetched' });
+		expect(checkImageUrl('not a url', policy)).toEqual({ ok: false, reason: 'Not a valid image URL: not a url' });
 	});
 
 	it('never shows an API key whole', () => {
