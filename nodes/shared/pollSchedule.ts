@@ -1,5 +1,5 @@
 import type { ConcurrencyWindow, JobLease } from './concurrency';
-import { POLL_MAX_MS, POLL_MIN_MS, POLL_RATE_BUDGET_PER_MINUTE, POLL_START_CHECK_MS, POLL_START_CHECKS_MAX } from './constants';
+import { POLL_END_MARGIN_MS, POLL_END_MARGIN_SHARE, POLL_MAX_MS, POLL_MIN_MS, POLL_RATE_BUDGET_PER_MINUTE, POLL_START_CHECK_MS, POLL_START_CHECKS_MAX } from './constants';
 import type { ParsedJob } from './job';
 import { COLD_FRACTIONS } from './jobDurations';
 import { scaledMs } from './timing';
@@ -57,12 +57,15 @@ export function nextPollAtMs(state: PollState): number {
 	const { lease, window, job, nowMs } = state;
 	if (lease && inStartPhase(lease)) return Math.max(nowMs, (lease.submittedAtMs as number) + scaledMs(POLL_START_CHECK_MS) * 2 ** lease.startChecks);
 	const median = state.durationMs(0.5);
+	// A look at the very moment a job should end finds it a hair early (clocks, the submit's round
+	// trip) and costs a whole step: look a little after.
+	const marginMs = Math.max(scaledMs(POLL_END_MARGIN_MS), median * POLL_END_MARGIN_SHARE);
 	let targetMs: number;
 	if (lease?.held && window) {
-		targetMs = predictedStartMs(window, lease, median, nowMs) + median;
+		targetMs = predictedStartMs(window, lease, median, nowMs) + median + marginMs;
 	} else if (state.runningPolls < (state.warm ? END_QUANTILES : COLD_FRACTIONS).length) {
 		const startedMs = lease?.lastSeenQueuedAtMs ?? lease?.submittedAtMs ?? createdAtMs(job) ?? state.sinceMs;
-		targetMs = startedMs + (state.warm ? state.durationMs(END_QUANTILES[state.runningPolls]) : median * COLD_FRACTIONS[state.runningPolls]);
+		targetMs = startedMs + marginMs + (state.warm ? state.durationMs(END_QUANTILES[state.runningPolls]) : median * COLD_FRACTIONS[state.runningPolls]);
 	} else {
 		targetMs = (state.lastPollAtMs ?? nowMs) + Math.min(scaledMs(POLL_MAX_MS), Math.max(scaledMs(POLL_MIN_MS), median / 4));
 	}

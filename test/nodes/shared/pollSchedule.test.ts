@@ -20,24 +20,24 @@ describe('when the node looks at a job', () => {
 	beforeAll(() => setTimeScale(1));
 	beforeEach(() => forgetDurations());
 
-	it('with no history: at 3, 7.5, 15, 19.5 and 27 s (fractions of Seedream’s documented 15 s), then every 3.75 s', () => {
+	it('with no history: at 3, 7.5, 15, 19.5 and 27 s (fractions of Seedream’s documented 15 s) plus 2 %, then every 3.75 s', () => {
 		const looks = [0, 1, 2, 3, 4].map((runningPolls) => nextPollAtMs(state({ runningPolls })));
-		expect(looks).toEqual([3_000, 7_500, 15_000, 19_500, 27_000]);
+		expect(looks).toEqual([3_300, 7_800, 15_300, 19_800, 27_300]);
 		expect(nextPollAtMs(state({ nowMs: 27_100, lastPollAtMs: 27_100, runningPolls: 5 }))).toBe(30_850);
 	});
 
-	it('learns from finished jobs: the median, 80th and 95th percentile of their API-measured durations', () => {
+	it('learns from finished jobs: the median, 80th and 95th percentile of their API-measured durations, plus 2 %', () => {
 		for (const seconds of [10, 11, 12, 13, 14, 15, 16, 17, 18, 30]) recordDuration(key, seconds * 1000);
 		expect(isWarm(key)).toBe(true);
 		const warm = { warm: true };
-		expect(nextPollAtMs(state({ ...warm }))).toBe(14_000);
-		expect(nextPollAtMs(state({ ...warm, nowMs: 14_100, lastPollAtMs: 14_100, runningPolls: 1 }))).toBe(17_000);
-		expect(nextPollAtMs(state({ ...warm, nowMs: 17_100, lastPollAtMs: 17_100, runningPolls: 2 }))).toBe(30_000);
+		expect(nextPollAtMs(state({ ...warm }))).toBe(14_280);
+		expect(nextPollAtMs(state({ ...warm, nowMs: 14_300, lastPollAtMs: 14_300, runningPolls: 1 }))).toBe(17_280);
+		expect(nextPollAtMs(state({ ...warm, nowMs: 17_300, lastPollAtMs: 17_300, runningPolls: 2 }))).toBe(30_280);
 	});
 
 	it('progress does not matter: a job reporting none, or steps, is looked at the same', () => {
 		const times = [undefined, 25, 75].map((progress) => nextPollAtMs(state({ job: { ...running, progress } })));
-		expect(times).toEqual([3_000, 3_000, 3_000]);
+		expect(times).toEqual([3_300, 3_300, 3_300]);
 	});
 
 	it('while the limit is learned, a new job is looked at 0.3, 0.6, 1.2 s… after its submit until it is seen running', async () => {
@@ -54,7 +54,7 @@ describe('when the node looks at a job', () => {
 		lease.startChecks = 3;
 		window.observe(lease, 'PROCESSING', 3, 2_200);
 		// Seen running: the first of the cold looks, 3 s after it was last seen queued (it started after that).
-		expect(nextPollAtMs(state({ nowMs: 2_200, sinceMs: 1_000, lastPollAtMs: 2_200, lease, window }))).toBe(4_600);
+		expect(nextPollAtMs(state({ nowMs: 2_200, sinceMs: 1_000, lastPollAtMs: 2_200, lease, window }))).toBe(4_900);
 	});
 
 	it('a job held behind two of ours is looked at when the first of them should end, plus a duration', async () => {
@@ -65,8 +65,8 @@ describe('when the node looks at a job', () => {
 		window.observe(b, 'PROCESSING', 3, 600);
 		window.observe(held, 'QUEUED', 0, 700);
 		expect(held.held).toBe(true);
-		// a ends at 0 + 15 s; the held job starts then and ends 15 s later.
-		expect(nextPollAtMs(state({ nowMs: 700, lastPollAtMs: 700, lease: held, window }))).toBe(30_000);
+		// a ends at 0 + 15 s; the held job starts then and ends 15 s later; looked at 2 % after.
+		expect(nextPollAtMs(state({ nowMs: 700, lastPollAtMs: 700, lease: held, window }))).toBe(30_300);
 	});
 
 	it('never looks at one job more often than the request budget allows for every job in flight', async () => {

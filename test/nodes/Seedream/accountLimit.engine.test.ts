@@ -1,0 +1,70 @@
+import { cleanupHarness } from '../../harness';
+import type { Simulator } from '../../simulator';
+import { startSimulator } from '../../simulator';
+import { generateParameters, rows, runSeedream, TEST_IMAGE_SCALE, useTestTimeScale } from '../../support/seedream';
+import { forgetAccounts } from '../../../dist/nodes/shared/accountLimits';
+
+/** Slower than the other engine tests (a 15 s job in 0.75 s), so a busy machine cannot reorder a poll and a job's end. */
+const TIME_SCALE = 0.05;
+const prompts = (n: number) => Array.from({ length: n }, (_, i) => `a weather vane, angle ${i + 1}`);
+
+function spansOf(sim: Simulator) {
+	return sim.jobs().map((job) => ({ prompt: job.prompt, created: Date.parse(job.createdAt), start: Date.parse(job.startedAt!), end: Date.parse(job.completedAt!) }));
+}
+const mostAtOnce = (spans: ReturnType<typeof spansOf>) => Math.max(...spans.map((a) => spans.filter((b) => b.start <= a.start && a.start < b.end).length));
+
+describe("the account's running-job limit, found from what the API does (/v2/me does not report it)", () => {
+	let sim: Simulator;
+	beforeAll(async () => {
+		useTestTimeScale(TIME_SCALE);
+		sim = await startSimulator({ timeScale: TIME_SCALE, imageScale: TEST_IMAGE_SCALE, latencySpreadMs: 0, maxConcurrentJobs: 10 });
+	});
+	beforeEach(() => {
+		sim.reset();
+		forgetAccounts();
+	});
+	afterAll(async () => {
+		await sim.close();
+		await cleanupHarness();
+	});
+
+	it('a hidden cap of 10: 16 start, the 6 that wait behind the 10 running settle it at 10, and no later job waits', async () => {
+		const result = await runSeedream({ sim, parameters: generateParameters(), items: rows(prompts(30)) });
+		expect(result.output('Seedream').filter((item) => item.binary?.data)).toHaveLength(30);
+		const spans = spansOf(sim);
+		expect(spans).toHaveLength(30);
+		// A job waited on the API when it started only after one of ours had finished.
+		const firstEnd = Math.min(...spans.map((span) => span.end));
+		const waited = spans.filter((span) => span.start >= firstEnd && span.start - span.created > 50);
+		const firstSixteen = [...spans].sort((a, b) => a.created - b.created).slice(0, 16);
+		expect(waited.filter((span) => firstSixteen.includes(span))).toHaveLength(6);
+		// Later, only the window's occasional probe for one more (after 2 × 10 clean completions) may wait.
+		expect(waited.filter((span) => !firstSixteen.includes(span)).length).toBeLessThanOrEqual(1);
+		expect(mostAtOnce(spans)).toBe(10);
+		expect(sim.requests().filter((r) => r.path === '/v2/me').map((r) => r.status)).toEqual([200]);
+	});
+
+	it('no cap: 40 rows all run at once after one early look at the first 16', async () => {
+		const open = await startSimulator({ timeScale: TIME_SCALE, imageScale: TEST_IMAGE_SCALE, latencySpreadMs: 0, maxConcurrentJobs: 0 });
+		try {
+			const result = await runSeedream({ sim: open, parameters: generateParameters(), items: rows(prompts(40)) });
+			expect(result.output('Seedream')).toHaveLength(40);
+			const spans = spansOf(open);
+			const firstEnd = Math.min(...spans.map((span) => span.end));
+			// Every job was submitted before the first one ended: 16, then the other 24 after the look.
+			expect(spans.filter((span) => span.created >= firstEnd)).toEqual([]);
+			expect(mostAtOnce(spans)).toBe(40);
+		} finally {
+			await open.close();
+		}
+	});
+
+	it('Max Running Jobs 3 keeps 3 running, none waiting on the API', async () => {
+		await runSeedream({ sim, parameters: generateParameters({ outputOptions: { maxRunningJobs: 3 } }), items: rows(prompts(9)) });
+		const spans = spansOf(sim);
+		expect(spans).toHaveLength(9);
+		expect(mostAtOnce(spans)).toBe(3);
+		// Each job started as soon as it was submitted: the node, not the API's queue, held the others back.
+		expect(spans.filter((span) => span.start - span.created > 150)).toEqual([]);
+	});
+});
