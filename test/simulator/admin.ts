@@ -4,7 +4,7 @@ import { checkFault } from './faults';
 import { adminJob } from './jobs';
 import { isProgressCurve, PROGRESS_CURVES } from './progress';
 import type { SimState } from './state';
-import type { FaultSpec, KeySpec } from './types';
+import { KEY_ROLES, type FaultSpec, type KeyRole, type KeySpec } from './types';
 import { sendJson } from './util';
 
 export function handleAdmin(state: SimState, method: string, path: string, body: Buffer, res: ServerResponse): void {
@@ -61,8 +61,9 @@ function checkKey(k: unknown): string | null {
 	if (typeof o.key !== 'string' || o.key.length < 8) return 'key must be a string of at least 8 characters';
 	if (o.credits !== undefined && (typeof o.credits !== 'number' || !Number.isFinite(o.credits))) return 'credits must be a number';
 	if (o.active !== undefined && typeof o.active !== 'boolean') return 'active must be a boolean';
-	for (const f of ['email', 'teamName', 'plan']) if (o[f] !== undefined && typeof o[f] !== 'string') return `${f} must be a string`;
+	for (const f of ['email', 'teamName', 'plan', 'teamId']) if (o[f] !== undefined && typeof o[f] !== 'string') return `${f} must be a string`;
 	if (o.customerId !== undefined && o.customerId !== null && typeof o.customerId !== 'string') return 'customerId must be a string or null';
+	if (o.role !== undefined && !KEY_ROLES.includes(o.role as KeyRole)) return `role must be one of ${KEY_ROLES.join(', ')}`;
 	if (o.progressCurve !== undefined && !isProgressCurve(o.progressCurve)) return `progressCurve must be one of ${PROGRESS_CURVES.join(', ')}`;
 	return null;
 }

@@ -1,12 +1,13 @@
 /** The /v2 API surface: auth, rate limit, and the endpoints of the contract. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createJob, decodeCursor, listJobs, publicJob } from './jobs';
+import { handleJobList } from './jobList';
+import { createJob, publicJob } from './jobs';
+import { creditsFor, handleModels } from './models';
 import type { KeyRecord, SimState } from './state';
 import { handleUpload } from './uploads';
 import { canonicalJson, isUuid, retryAfterValue, sendJson } from './util';
-import { OTHER_MODELS, SUPPORTED_MODEL, validateGenerate } from './validation';
+import { validateGenerate } from './validation';
 
-const STATUSES = ['QUEUED', 'PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED'];
 const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 export interface ApiRequest {
@@ -18,10 +19,7 @@ export interface ApiRequest {
 }
 
 export function handleApi(state: SimState, r: ApiRequest, res: ServerResponse): void {
-	if (r.method === 'GET' && r.path === '/v2/models') {
-		sendJson(res, 200, { models: models(state) });
-		return;
-	}
+	if (r.method === 'GET' && r.path === '/v2/models') return handleModels(state, r.query, res);
 	const key = authenticate(state, r.req, res);
 	if (!key || !withinRateLimit(state, key, res)) return;
 
@@ -31,7 +29,7 @@ export function handleApi(state: SimState, r: ApiRequest, res: ServerResponse): 
 	}
 	if (r.path === '/v2/jobs') {
 		if (r.method !== 'GET') return notAllowed(res, 'GET');
-		return list(state, key, r.query, res);
+		return handleJobList(state, key, r.query, res);
 	}
 	const jobPath = /^\/v2\/jobs\/([^/]+)$/.exec(r.path);
 	if (jobPath) {
@@ -127,7 +125,7 @@ function generate(state: SimState, key: KeyRecord, r: ApiRequest, res: ServerRes
 		}
 	}
 
-	const cost = state.cfg.creditsPerImage;
+	const cost = creditsFor(state, v.value.model);
 	if (key.credits < cost) {
 		return sendJson(res, 402, { error: 'Insufficient credits', creditsRequired: cost, creditsAvailable: key.credits });
 	}
@@ -140,26 +138,6 @@ function generate(state: SimState, key: KeyRecord, r: ApiRequest, res: ServerRes
 	sendJson(res, 202, { jobId: job.id, status: job.status });
 }
 
-function list(state: SimState, key: KeyRecord, q: URLSearchParams, res: ServerResponse): void {
-	const details: Record<string, string[]> = {};
-	const status = q.get('status') ?? undefined;
-	if (status !== undefined && !STATUSES.includes(status)) details.status = [`must be one of ${STATUSES.join(', ')}`];
-	let limit = 20;
-	if (q.has('limit')) {
-		limit = Number(q.get('limit'));
-		if (!Number.isInteger(limit) || limit < 1 || limit > 100) details.limit = ['must be an integer between 1 and 100'];
-	}
-	let cursor: number | undefined;
-	const c = q.get('cursor');
-	if (c) {
-		const seq = decodeCursor(c);
-		if (seq === null) details.cursor = ['is not a valid cursor'];
-		else cursor = seq;
-	}
-	if (Object.keys(details).length) return sendJson(res, 400, { error: 'Validation failed', details });
-	sendJson(res, 200, listJobs(state, key.key, { status, model: q.get('model') ?? undefined, limit, cursor }));
-}
-
 /**
  * The v2 OpenAPI `Me` schema: team = {id, name, credits, plan, customerId}. It does not tell
  * how many jobs may run at once, so by default neither do we (the cap still applies);
@@ -168,7 +146,7 @@ function list(state: SimState, key: KeyRecord, q: URLSearchParams, res: ServerRe
 function me(state: SimState, key: KeyRecord): unknown {
 	const cap = state.cfg.maxConcurrentJobs;
 	const team: Record<string, unknown> = {
-		id: `team_${key.id}`,
+		id: key.teamId,
 		name: key.teamName,
 		credits: key.credits,
 		plan: key.plan,
@@ -176,15 +154,8 @@ function me(state: SimState, key: KeyRecord): unknown {
 	};
 	if (state.cfg.reportConcurrencyLimit) team.maxConcurrentJobs = Number.isFinite(cap) ? cap : null;
 	return {
-		user: { id: `user_${key.id}`, email: key.email, role: 'owner' },
+		user: { id: `user_${key.id}`, email: key.email, role: key.role },
 		team,
 		apiKey: { id: key.id, name: 'Simulator key', prefix: key.key.slice(0, 8) },
 	};
-}
-
-function models(state: SimState): unknown[] {
-	return [
-		{ id: SUPPORTED_MODEL, type: 'image', provider: 'bytedance', creditsPerImage: state.cfg.creditsPerImage, supported: true },
-		...OTHER_MODELS.map((id) => ({ id, type: 'image', supported: false })),
-	];
 }

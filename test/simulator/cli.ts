@@ -69,6 +69,13 @@ const FLAGS: Flag[] = [
 		boolean: true,
 		apply: (o, v) => (o.reportConcurrencyLimit = bool('report-concurrency-limit', v)),
 	},
+	{
+		flag: 'models-catalog',
+		env: 'SIM_MODELS_CATALOG',
+		help: 'serve GET /v2/models; =false answers 503, to try clients\' fallback lists (default on)',
+		boolean: true,
+		apply: (o, v) => (o.modelsCatalog = bool('models-catalog', v)),
+	},
 	{ flag: 'time-scale', env: 'SIM_TIME_SCALE', help: 'multiplies every simulated wait (default 1; 0.1 = ten times faster)', apply: (o, v) => (o.timeScale = num('time-scale', v)) },
 	{ flag: 'image-scale', env: 'SIM_IMAGE_SCALE', help: 'multiplies output pixel sizes (default 1)', apply: (o, v) => (o.imageScale = num('image-scale', v)) },
 	{ flag: 'max-concurrent-jobs', env: 'SIM_MAX_CONCURRENT_JOBS', help: 'running jobs per key, 0 = no cap (default 10)', apply: (o, v) => (o.maxConcurrentJobs = num('max-concurrent-jobs', v)) },

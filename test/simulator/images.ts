@@ -4,6 +4,7 @@
  */
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { SEEDREAM_45, seedreamModel } from './models';
 import type { SeedreamParams } from './types';
 import { canonicalJson, sha256 } from './util';
 
@@ -19,14 +20,29 @@ export const SIZE_TABLE: Record<'2K' | '4K', Record<string, Dims>> = {
  * Full-size output dimensions. `refDims` resolves a reference URL to its pixel size when the
  * simulator knows it (its own uploads and files); unknown references fall back to 1:1.
  */
-export function outputDims(p: SeedreamParams, refDims: (url: string) => Dims | null): Dims {
+export function outputDims(model: string, p: SeedreamParams, refDims: (url: string) => Dims | null): Dims {
 	if (p.size === 'custom' && p.width && p.height) return [p.width, p.height];
 	if (p.aspect_ratio === 'match_input_image') {
 		const ref = p.image_input?.[0] ? refDims(p.image_input[0]) : null;
 		if (ref) return ref;
 	}
+	if (model !== SEEDREAM_45) return familyDims(model, p);
 	const table = SIZE_TABLE[p.size === '4K' ? '4K' : '2K'];
 	return table[p.aspect_ratio ?? '1:1'] ?? table['1:1'];
+}
+
+/**
+ * The rest of the family publishes no size table, so a simple, predictable one: the long side is
+ * 1024 for "1K", 4096 for "4K", the model's default without a size, 2048 for any other text; an
+ * "W:H" aspect ratio shortens the other side, anything else is square.
+ */
+function familyDims(model: string, p: SeedreamParams): Dims {
+	const size = p.size?.toUpperCase();
+	const long = size === undefined ? (seedreamModel(model)?.defaultPx ?? 2048) : size === '1K' ? 1024 : size === '4K' ? 4096 : 2048;
+	const ratio = /^(\d+):(\d+)$/.exec(p.aspect_ratio ?? '');
+	const [w, h] = ratio ? [Number(ratio[1]), Number(ratio[2])] : [1, 1];
+	if (!w || !h || w === h) return [long, long];
+	return w > h ? [long, Math.max(1, Math.round((long * h) / w))] : [Math.max(1, Math.round((long * w) / h)), long];
 }
 
 export function scaleDims([w, h]: Dims, scale: number): Dims {

@@ -34,6 +34,7 @@ describe('lifecycle', () => {
 			id,
 			status: 'COMPLETED',
 			model: 'seedream-4.5',
+			input: { model: 'seedream-4.5', prompt: 'a red fox in snow' },
 			progress: 100,
 			error: null,
 			creditCost: 4,

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { contentHash, outputDims, readImageDims, scaleDims } from './images';
 import { jobRandom, sampleLatency } from './latency';
+import { creditsFor } from './models';
 import { curveMarker, curveView, progressWebhooks, queuedShare } from './progress';
 import type { JobRecord, SimState } from './state';
 import type { PublicJob, SimJob } from './types';
@@ -23,9 +24,9 @@ export function createJob(state: SimState, apiKey: string, req: GenerateRequest,
 	const hash = sha256(id);
 	// Without a seed each job gets its own, like the provider's random seed.
 	const seed = p.seed ?? hash.readUInt32BE(0);
-	const [width, height] = scaleDims(outputDims(p, (u) => referenceDims(state, u)), state.cfg.imageScale);
+	const [width, height] = scaleDims(outputDims(req.model, p, (u) => referenceDims(state, u)), state.cfg.imageScale);
 	const format = p.output_format ?? 'jpg';
-	const cost = state.cfg.creditsPerImage;
+	const cost = creditsFor(state, req.model);
 	const key = state.keys.get(apiKey);
 	if (key) key.credits -= cost;
 	const job: JobRecord = {
@@ -160,7 +161,7 @@ export function isExpired(state: SimState, job: JobRecord): boolean {
 }
 
 /** Brings lazily computed fields up to date: a running job's status and progress follow its curve. */
-function refresh(state: SimState, job: JobRecord): void {
+export function refresh(state: SimState, job: JobRecord): void {
 	if (holdsSlot(job)) {
 		const elapsed = Date.now() - (job.startedAtMs as number);
 		// A zero-length job (latency 0) is at its end at once.
@@ -178,6 +179,8 @@ export function publicJob(state: SimState, job: JobRecord): PublicJob {
 		id: job.id,
 		status: job.status,
 		model: job.model,
+		// The request as it came: a client can tell from a job alone what it asked for.
+		input: isObject(job.body) ? job.body : null,
 		progress: job.progress,
 		error: job.error,
 		creditCost: job.creditCost,
@@ -189,44 +192,15 @@ export function publicJob(state: SimState, job: JobRecord): PublicJob {
 	};
 }
 
+function isObject(v: unknown): v is Record<string, unknown> {
+	return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 /** Admin view: a copy without the full API key or internal plumbing. */
 export function adminJob(state: SimState, job: JobRecord): SimJob {
 	refresh(state, job);
 	const { apiKey: _k, seq: _s, startedAtMs: _a, completedAtMs: _b, plannedMs: _p, markers: _m, webhookChain: _c, webhookHadFailure: _h, ...rest } = job;
 	return { ...rest, deliveries: [...job.deliveries] };
-}
-
-/** Jobs of one key, newest first. The cursor is the seq of the last job of the previous page. */
-export function listJobs(
-	state: SimState,
-	apiKey: string,
-	f: { status?: string; model?: string; limit: number; cursor?: number },
-): { jobs: PublicJob[]; nextCursor: string | null; hasMore: boolean } {
-	const mine = [...state.jobs.values()].filter((j) => j.apiKey === apiKey);
-	// The status filter must see what a GET would show now (a late-start job may have left QUEUED).
-	mine.forEach((j) => refresh(state, j));
-	const all = mine
-		.filter((j) => f.cursor === undefined || j.seq < f.cursor)
-		.filter((j) => !f.status || j.status === f.status)
-		.filter((j) => !f.model || j.model === f.model)
-		.sort((a, b) => b.seq - a.seq);
-	const page = all.slice(0, f.limit);
-	const hasMore = all.length > page.length;
-	const last = page[page.length - 1];
-	return {
-		jobs: page.map((j) => publicJob(state, j)),
-		nextCursor: hasMore && last ? encodeCursor(last.seq) : null,
-		hasMore,
-	};
-}
-
-export function encodeCursor(seq: number): string {
-	return Buffer.from(`seq:${seq}`).toString('base64url');
-}
-
-export function decodeCursor(c: string): number | null {
-	const m = /^seq:(\d+)$/.exec(Buffer.from(c, 'base64url').toString('utf8'));
-	return m ? Number(m[1]) : null;
 }
 
 /** Hash that decides a job's pixels. */

@@ -2,7 +2,8 @@
 import type { ClientRequest, ServerResponse } from 'node:http';
 import { LATENCY_DISTRIBUTIONS, type LatencyDistribution } from './latency';
 import { isProgressCurve, PROGRESS_CURVES, type ProgressCurve } from './progress';
-import type { FaultSpec, KeySpec, RecordedRequest, SimJob, SimulatorOptions, WebhookDelivery } from './types';
+import { KEY_ROLES } from './types';
+import type { FaultSpec, KeyRole, KeySpec, RecordedRequest, SimJob, SimulatorOptions, WebhookDelivery } from './types';
 import { sha256, Timers } from './util';
 
 export const DEFAULT_KEY = 'afk_sim_0000000000000000000000000000000000';
@@ -26,6 +27,7 @@ export interface Config {
 	retentionMs: number;
 	keys: KeySpec[];
 	creditsPerImage: number;
+	modelsCatalog: boolean;
 	webhookRetries: number;
 }
 
@@ -37,6 +39,9 @@ export function resolveConfig(o: SimulatorOptions = {}): Config {
 	}
 	for (const c of [o.progressCurve, ...(o.keys ?? []).map((k) => k.progressCurve)]) {
 		if (c !== undefined && !isProgressCurve(c)) throw new Error(`progressCurve must be one of ${PROGRESS_CURVES.join(', ')}`);
+	}
+	for (const k of o.keys ?? []) {
+		if (k.role !== undefined && !KEY_ROLES.includes(k.role)) throw new Error(`role must be one of ${KEY_ROLES.join(', ')}`);
 	}
 	if (o.randomSeed !== undefined && !Number.isInteger(o.randomSeed)) throw new Error('randomSeed must be an integer');
 	return {
@@ -56,6 +61,7 @@ export function resolveConfig(o: SimulatorOptions = {}): Config {
 		retentionMs: o.retentionMs ?? DAY_MS,
 		keys: o.keys?.length ? o.keys : [{ key: DEFAULT_KEY }],
 		creditsPerImage: o.creditsPerImage ?? 4,
+		modelsCatalog: o.modelsCatalog ?? true,
 		webhookRetries: o.webhookRetries ?? 3,
 	};
 }
@@ -70,6 +76,8 @@ export interface KeyRecord {
 	plan: string;
 	customerId: string | null;
 	progressCurve?: ProgressCurve;
+	teamId: string;
+	role: KeyRole;
 }
 
 export interface UploadRecord {
@@ -158,6 +166,9 @@ export class SimState {
 			// From the key, so a key keeps its customer id across resets and key order.
 			customerId: k.customerId !== undefined ? k.customerId : prev ? prev.customerId : `cus_sim_${sha256(k.key).toString('hex').slice(0, 14)}`,
 			progressCurve: k.progressCurve ?? prev?.progressCurve,
+			// `team_key_N` as before teams existed, so a lone key's /v2/me is unchanged.
+			teamId: k.teamId ?? prev?.teamId ?? `team_${prev?.id ?? `key_${n}`}`,
+			role: k.role ?? prev?.role ?? 'OWNER',
 		};
 		this.keys.set(k.key, rec);
 		return rec;

@@ -36,7 +36,10 @@ export interface SimulatorOptions {
 	rateLimitPerMinute?: number;
 	retentionMs?: number;
 	keys?: KeySpec[];
+	/** Credits per seedream-4.5 image (default 4); the other models have their own prices (models.ts). */
 	creditsPerImage?: number;
+	/** false: GET /v2/models answers 503, a catalog that is down (default true). */
+	modelsCatalog?: boolean;
 	/** Extra delivery attempts after the first, backoff 1 s, 2 s, 4 s… (scaled). */
 	webhookRetries?: number;
 }
@@ -52,7 +55,14 @@ export interface KeySpec {
 	customerId?: string | null;
 	/** Progress curve of this key's jobs, over the simulator's; a prompt marker still wins. */
 	progressCurve?: ProgressCurve;
+	/** Keys with the same teamId are one team (GET /v2/jobs?scope=team); default: a team of its own. */
+	teamId?: string;
+	/** user.role of /v2/me; OWNER and ADMIN may list the team's jobs, MEMBER may not. Default OWNER. */
+	role?: KeyRole;
 }
+
+export const KEY_ROLES = ['OWNER', 'ADMIN', 'MEMBER'] as const;
+export type KeyRole = (typeof KEY_ROLES)[number];
 
 export interface FaultSpec {
 	kind: 429 | 500 | 503 | 'reset' | 'stall' | 'slow-download' | 'truncate-download';
@@ -93,9 +103,12 @@ export interface SeedreamParams {
 	enhance_prompt?: boolean;
 	seed?: number;
 	aspect_ratio?: string;
-	size?: '2K' | '4K' | 'custom';
+	/** 2K, 4K or custom for seedream-4.5; any text for the rest of the family. */
+	size?: string;
 	width?: number;
 	height?: number;
+	/** Any text, for every Seedream model: kept verbatim, it does not change the pixel size. */
+	resolution?: string;
 }
 
 export interface WebhookDelivery {
@@ -159,11 +172,13 @@ export interface SimJob {
 	deliveries: WebhookDelivery[];
 }
 
-/** The job object of GET /v2/jobs/:id, as the contract describes it. */
+/** The job object of GET /v2/jobs/:id and of the list, as the v2 OpenAPI `Job` schema describes it. */
 export interface PublicJob {
 	id: string;
 	status: JobStatus;
 	model: string;
+	/** The request body as submitted (model, prompt, seedreamParams, webhookUrl, webhookEvents as sent). */
+	input: Record<string, unknown> | null;
 	progress: number | null;
 	error: string | null;
 	creditCost: number | null;

@@ -71,6 +71,16 @@ export function retryAfterValue(ms: number): string {
 	return String(Math.max(0.001, Math.ceil(s * 1000) / 1000));
 }
 
+export function isHttpUrl(v: unknown): v is string {
+	if (typeof v !== 'string' || v.length > 2048) return false;
+	try {
+		const u = new URL(v);
+		return u.protocol === 'http:' || u.protocol === 'https:';
+	} catch {
+		return false;
+	}
+}
+
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isUuid(s: string): boolean {
 	return UUID_RE.test(s);

@@ -43,7 +43,7 @@ describe('rejected bodies name every bad path', () => {
 	const bad: Array<[string, unknown, string[]]> = [
 		['empty object', {}, ['model', 'prompt']],
 		['unknown top-level key (v1 webhook_url)', body('x', undefined, { webhook_url: 'https://e.com' }), ['webhook_url']],
-		['another known model', { model: 'seedream-4', prompt: 'x' }, ['model']],
+		['another known model', { model: 'flux-2-pro', prompt: 'x' }, ['model']],
 		['an unknown model', { model: 'dall-e', prompt: 'x' }, ['model']],
 		['model not a string', { model: 45, prompt: 'x' }, ['model']],
 		['empty prompt', body(''), ['prompt']],
