@@ -4,6 +4,7 @@ import {
 	CONCURRENCY_INITIAL,
 	CONCURRENCY_PROBE_AFTER_COMPLETIONS,
 	CONCURRENCY_RATE_DECREASE_GAP_MS,
+	POLL_RATE_BUDGET_PER_MINUTE,
 } from './constants';
 import { CancelledError, throwIfCancelled } from './retry';
 import { scaledMs } from './timing';
@@ -49,8 +50,12 @@ export class ConcurrencyWindow {
 	private fastestStartMs?: number;
 	private cleanCompletions = 0;
 	private probePending = false;
+	/** Until every job of the round that settled the window has been looked at. */
+	private learningRound = true;
 	private lastDecreaseMs = Number.NEGATIVE_INFINITY;
 	private readonly running = new Set<JobLease>();
+	/** When this process polled the account's jobs within the last minute, oldest first. */
+	private readonly recentPolls: number[] = [];
 	private readonly waiting: Array<(lease: JobLease) => void> = [];
 
 	constructor(private readonly initial = CONCURRENCY_INITIAL) {
@@ -60,7 +65,7 @@ export class ConcurrencyWindow {
 	/** A fixed limit (the user's, or one the API reports) wins; undefined lets the window learn. */
 	setFixedLimit(limit: number | undefined): void {
 		if (limit === undefined) {
-			if (this.fixed) Object.assign(this, { fixed: false, settled: false, limit: this.initial });
+			if (this.fixed) Object.assign(this, { fixed: false, settled: false, learningRound: true, limit: this.initial });
 		} else Object.assign(this, { fixed: true, limit });
 		this.wake();
 	}
@@ -119,10 +124,11 @@ export class ConcurrencyWindow {
 				this.hold(queued);
 			}
 		}
-		// While the account is known full, ours running at once is a floor for what it allows.
-		if (!this.fixed && this.heldLeases().length > 0 && atMs - this.lastDecreaseMs >= scaledMs(CONCURRENCY_RATE_DECREASE_GAP_MS)) {
+		// In the learning round the polls come in any order: ours seen running at once is a floor.
+		if (!this.fixed && this.learningRound && this.heldLeases().length > 0 && atMs - this.lastDecreaseMs >= scaledMs(CONCURRENCY_RATE_DECREASE_GAP_MS)) {
 			this.limit = Math.max(this.limit, this.startedLeases().length);
 		}
+		if (this.settled && this.learningRound && [...this.running].every((each) => each.observed)) this.learningRound = false;
 		this.grow();
 	}
 
@@ -146,9 +152,35 @@ export class ConcurrencyWindow {
 		this.settled = true;
 	}
 
-	/** Jobs of ours seen running, in submit order: what a held job waits behind. */
+	notePoll(atMs = Date.now()): void {
+		this.recentPolls.push(atMs);
+		this.forgetOldPolls(atMs);
+	}
+
+	/** The earliest moment the account's poll budget allows one more poll. */
+	pollAllowedAtMs(nowMs = Date.now()): number {
+		this.forgetOldPolls(nowMs);
+		if (this.recentPolls.length < POLL_RATE_BUDGET_PER_MINUTE) return nowMs;
+		return this.recentPolls[this.recentPolls.length - POLL_RATE_BUDGET_PER_MINUTE] + scaledMs(60_000);
+	}
+
+	private forgetOldPolls(nowMs: number): void {
+		while (this.recentPolls.length && this.recentPolls[0] <= nowMs - scaledMs(60_000)) this.recentPolls.shift();
+	}
+
+	/** Jobs of ours seen running (or done) and not yet handed over: positive evidence of capacity. */
 	startedLeases(): JobLease[] {
 		return [...this.running].filter((lease) => lease.startedSeenAtMs !== undefined);
+	}
+
+	/**
+	 * Jobs of ours that run as far as we know: seen running, or submitted into a free place and
+	 * never seen waiting (settled, a job is not looked at before its expected end).
+	 */
+	presumedRunning(): JobLease[] {
+		return [...this.running].filter(
+			(lease) => lease.startedSeenAtMs !== undefined || (lease.submittedAtMs !== undefined && !lease.held && lease.lastSeenQueuedAtMs === undefined),
+		);
 	}
 
 	/** Held jobs of ours in submit order (the API starts them first come, first served). */
@@ -161,19 +193,23 @@ export class ConcurrencyWindow {
 		if (lease.submittedAtMs === undefined || this.fastestStartMs === undefined) return false;
 		const ageMs = atMs - lease.submittedAtMs;
 		const submittedAt = lease.submittedAtMs;
-		const aheadRunning = [...this.running].some(
-			(other) => other !== lease && other.startedSeenAtMs !== undefined && (other.submittedAtMs ?? Infinity) <= submittedAt,
-		);
+		const aheadRunning = this.presumedRunning().some((other) => other !== lease && (other.submittedAtMs ?? Infinity) <= submittedAt);
 		return aheadRunning && ageMs >= this.fastestStartMs * HELD_AGE_FACTOR;
 	}
 
+	/**
+	 * While learning, every job of the round was looked at: the number seen running is the
+	 * account's capacity for us. Settled, jobs are looked at only near their end, so a held job
+	 * just means one place fewer (a probe that failed, or another workflow took a place).
+	 */
 	private hold(lease: JobLease): void {
 		lease.held = true;
 		lease.everHeld = true;
-		this.settled = true;
 		this.cleanCompletions = 0;
+		const learning = !this.settled;
+		this.settled = true;
 		if (this.fixed) return;
-		this.limit = Math.max(1, Math.min(this.limit, this.startedLeases().length));
+		this.limit = learning ? Math.max(1, Math.min(this.limit, this.startedLeases().length)) : Math.max(1, this.limit - 1);
 	}
 
 	private grow(): void {

@@ -35,7 +35,7 @@ export const POLL_END_MARGIN_MS = 100;
 export const POLL_MIN_MS = 1_000;
 /** Past its expected end, a job is looked at every quarter of a duration, at most this far apart. */
 export const POLL_MAX_MS = 8_000;
-/** Polls per minute one process allows itself per account (Apiframe reportedly allows 500 requests). */
+/** Polls per minute one process allows itself per account, all jobs together (Apiframe reportedly allows 500 requests). */
 export const POLL_RATE_BUDGET_PER_MINUTE = 300;
 /** Seedream's documented average duration, until jobs of the account have been measured. */
 export const JOB_DURATION_PRIOR_MS = 15_000;
@@ -81,7 +81,7 @@ export const CONCURRENCY_GROWTH_FACTOR = 4;
 /** Before any job was seen running, the window grows to at most this many times its start. */
 export const CONCURRENCY_BLIND_GROWTH_MAX = 2;
 /** Settled, the window tries one more job after this many × limit clean completions. */
-export const CONCURRENCY_PROBE_AFTER_COMPLETIONS = 2;
+export const CONCURRENCY_PROBE_AFTER_COMPLETIONS = 4;
 /** 429s closer together than this halve the window once. */
 export const CONCURRENCY_RATE_DECREASE_GAP_MS = 5_000;
 /** How long the plan's limit read from `/v2/me` is trusted before it is asked again (plans change). */

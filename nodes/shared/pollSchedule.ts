@@ -1,5 +1,5 @@
 import type { ConcurrencyWindow, JobLease } from './concurrency';
-import { POLL_END_MARGIN_MS, POLL_END_MARGIN_SHARE, POLL_MAX_MS, POLL_MIN_MS, POLL_RATE_BUDGET_PER_MINUTE, POLL_START_CHECK_MS, POLL_START_CHECKS_MAX } from './constants';
+import { POLL_END_MARGIN_MS, POLL_END_MARGIN_SHARE, POLL_MAX_MS, POLL_MIN_MS, POLL_START_CHECK_MS, POLL_START_CHECKS_MAX } from './constants';
 import type { ParsedJob } from './job';
 import { COLD_FRACTIONS } from './jobDurations';
 import { scaledMs } from './timing';
@@ -33,7 +33,7 @@ export function inStartPhase(lease: JobLease | undefined): boolean {
 /** When a held job will start: the API starts queued jobs first come, first served, as ours end. */
 export function predictedStartMs(window: ConcurrencyWindow, lease: JobLease, durationMs: number, nowMs: number): number {
 	const ends = window
-		.startedLeases()
+		.presumedRunning()
 		.map((running) => Math.max(nowMs, (running.lastSeenQueuedAtMs ?? running.submittedAtMs ?? nowMs) + durationMs))
 		.sort((a, b) => a - b);
 	if (ends.length === 0) return nowMs + durationMs / 2;
@@ -50,12 +50,13 @@ export function predictedStartMs(window: ConcurrencyWindow, lease: JobLease, dur
  * When to look at a job next (epoch ms). A job just submitted while the account's limit is being
  * learned is looked at early, to see whether it started (inStartPhase); a running job at the median of recent
  * durations, then the 80th and 95th percentiles (before any are known: COLD_FRACTIONS of 15 s), then every quarter of a duration (2–8 s); a job
- * held behind others at its predicted start plus a duration. Never more often per job than the
- * account's request budget allows for every job in flight.
+ * held behind others at its predicted start plus a duration. Never twice within POLL_MIN_MS, and
+ * never past the account's poll budget (POLL_RATE_BUDGET_PER_MINUTE polls a minute, all jobs together).
  */
 export function nextPollAtMs(state: PollState): number {
 	const { lease, window, job, nowMs } = state;
-	if (lease && inStartPhase(lease)) return Math.max(nowMs, (lease.submittedAtMs as number) + scaledMs(POLL_START_CHECK_MS) * 2 ** lease.startChecks);
+	const budgetMs = window?.pollAllowedAtMs(nowMs) ?? nowMs;
+	if (lease && inStartPhase(lease)) return Math.max(nowMs, budgetMs, (lease.submittedAtMs as number) + scaledMs(POLL_START_CHECK_MS) * 2 ** lease.startChecks);
 	const median = state.durationMs(0.5);
 	// A look at the very moment a job should end finds it a hair early (clocks, the submit's round
 	// trip) and costs a whole step: look a little after.
@@ -69,10 +70,8 @@ export function nextPollAtMs(state: PollState): number {
 	} else {
 		targetMs = (state.lastPollAtMs ?? nowMs) + Math.min(scaledMs(POLL_MAX_MS), Math.max(scaledMs(POLL_MIN_MS), median / 4));
 	}
-	const inFlight = Math.max(1, window?.inFlight ?? 1);
-	const spacingMs = Math.max(scaledMs(POLL_MIN_MS), (inFlight * scaledMs(60_000)) / POLL_RATE_BUDGET_PER_MINUTE);
-	const earliestMs = state.lastPollAtMs === undefined ? nowMs : state.lastPollAtMs + spacingMs;
-	return Math.max(nowMs, earliestMs, targetMs);
+	const earliestMs = state.lastPollAtMs === undefined ? nowMs : state.lastPollAtMs + scaledMs(POLL_MIN_MS);
+	return Math.max(nowMs, earliestMs, targetMs, budgetMs);
 }
 
 function createdAtMs(job: ParsedJob): number | undefined {

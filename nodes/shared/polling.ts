@@ -54,6 +54,7 @@ export async function waitForJob(ctx: ApiContext, jobId: string, known: ParsedJo
 		job = parseJob(await getJob(ctx, jobId));
 		if (!job.jobId) job.jobId = jobId;
 		lastPollAtMs = Date.now();
+		window?.notePoll(lastPollAtMs);
 		if (lease && startCheck) lease.startChecks++;
 		if (lease && window) window.observe(lease, job.status, job.progress, lastPollAtMs);
 		// Looks past the start checks walk the quantiles; a held job waits for its predicted start instead.

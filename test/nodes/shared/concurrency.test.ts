@@ -67,17 +67,17 @@ describe("the account's running-job window, learned from what the API does", () 
 		expect(window.heldLeases()).toHaveLength(13);
 	});
 
-	it('settled, it tries one more job after 2 × limit clean completions, and that job is looked at early', async () => {
+	it('settled, it tries one more job after 4 × limit clean completions, and that job is looked at early', async () => {
 		const window = new ConcurrencyWindow();
 		const leases = await submit(window, 16, 0);
 		const waiting = waitingRows(window, 200);
 		leases.slice(10).forEach((lease) => window.observe(lease, 'QUEUED', 0, 500));
 		leases.slice(0, 10).forEach((lease) => window.observe(lease, 'PROCESSING', 3, 500));
 		expect(window.limit).toBe(10);
-		// The 6 held jobs end without counting; then 20 rows that got in end cleanly.
+		// The 6 held jobs end without counting; the 10 others and then 30 rows that got in end cleanly.
 		leases.forEach((lease) => window.release(lease, !lease.held));
 		let next = 0;
-		for (let clean = 10; clean < 20; clean++) {
+		for (let clean = 10; clean < 40; clean++) {
 			const lease = await waiting[next++];
 			window.submitted(lease, 1000);
 			expect(lease.startCheck).toBe(false);
@@ -85,8 +85,8 @@ describe("the account's running-job window, learned from what the API does", () 
 		}
 		expect(window.limit).toBe(11);
 		// The place the limit gained went to the row waiting longest, and only that job is looked at early.
-		const granted = await Promise.all(waiting.slice(0, 21));
-		expect(granted.map((lease, index) => (lease.startCheck ? index : -1)).filter((index) => index >= 0)).toEqual([19]);
+		const granted = await Promise.all(waiting.slice(0, 41));
+		expect(granted.map((lease, index) => (lease.startCheck ? index : -1)).filter((index) => index >= 0)).toEqual([39]);
 	});
 
 	it('a 429 halves the window, once for a burst of them', async () => {

@@ -69,12 +69,14 @@ describe('when the node looks at a job', () => {
 		expect(nextPollAtMs(state({ nowMs: 700, lastPollAtMs: 700, lease: held, window }))).toBe(30_300);
 	});
 
-	it('never looks at one job more often than the request budget allows for every job in flight', async () => {
+	it('never past the poll budget of the account: 300 polls a minute for every job of it together', async () => {
 		const window = new ConcurrencyWindow();
-		window.setFixedLimit(100);
-		const leases = await Promise.all(Array.from({ length: 100 }, () => window.acquire(undefined)));
-		leases.forEach((lease) => window.submitted(lease, 0));
-		// 100 jobs in flight on a budget of 300 polls a minute: 20 s between two looks at one job.
-		expect(nextPollAtMs(state({ nowMs: 27_100, lastPollAtMs: 27_100, runningPolls: 5, lease: leases[0], window }))).toBe(47_100);
+		window.setFixedLimit(10);
+		const lease = await window.acquire(undefined);
+		window.submitted(lease, 0);
+		for (let i = 0; i < 300; i++) window.notePoll(10_000 + i * 10);
+		// The 300th poll of the last minute was at 12.99 s: the next may go when the first of them is a minute old.
+		expect(nextPollAtMs(state({ nowMs: 15_000, lastPollAtMs: 12_990, runningPolls: 2, lease, window }))).toBe(70_000);
+		expect(window.pollAllowedAtMs(70_000)).toBe(70_000);
 	});
 });
