@@ -29,6 +29,7 @@ export interface BenchSettings {
 	sequentialTimeScale: number;
 	/** Baseline (b) in a real n8n, whose engine and Wait node cost real milliseconds: 1 = real time. */
 	n8nTimeScale: number;
+	s4TimeScale: number;
 	s1Repeats: number;
 	s2Repeats: number;
 	/** Image scale of S1/S2 and the baselines (1/32: 2048 px → 64 px); S3 always uses full size. */
@@ -46,6 +47,7 @@ export function readSettings(): BenchSettings {
 		s1TimeScale: envNumber('BENCH_S1_TIME_SCALE', 0.5),
 		s2TimeScale: envNumber('BENCH_S2_TIME_SCALE', 0.05),
 		s3TimeScale: envNumber('BENCH_S3_TIME_SCALE', 0.1),
+		s4TimeScale: envNumber('BENCH_S4_TIME_SCALE', 0.1),
 		sequentialTimeScale: envNumber('BENCH_SEQUENTIAL_TIME_SCALE', 0.01),
 		n8nTimeScale: envNumber('BENCH_N8N_TIME_SCALE', 1),
 		s1Repeats: Math.round(envNumber('BENCH_S1_REPEATS', 5)),
@@ -60,7 +62,7 @@ export const S1 = { rows: 50, maxConcurrentJobs: 0, rateLimitPerMinute: 0 } as c
 export const S2 = { rows: 200, maxConcurrentJobs: 10, rateLimitPerMinute: 500 } as const;
 export const S3 = { rows: 50, maxConcurrentJobs: 0, rateLimitPerMinute: 0, imageScale: 1 } as const;
 
-export const TARGETS = { s1Ratio: 1.15, s2Ratio: 1.2, requestsPerJob: 6, s3MemoryShare: 0.25 } as const;
+export const TARGETS = { s1Ratio: 1.05, s2Ratio: 1.05, requestsPerJob: 4, s3MemoryShare: 0.25, s4Ratio: 1.1 } as const;
 
 /** Best possible wall time of N rows at a cap (0 = no cap), in simulated ms. */
 export function idealMs(rows: number, cap: number): number {

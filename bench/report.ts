@@ -1,6 +1,8 @@
 /** The table printed at the end (Markdown, so the README can show it as is) and the verdicts. */
 import { TARGETS } from './config';
 import type { GuideRun } from './baselineN8n';
+import type { NodeInN8nRun } from './nodeInN8n';
+import type { S4Run } from './s4';
 import type { S3Result } from './s3';
 import type { NodeScenarioResult, SequentialResult, ShapeSettings } from './scenarios';
 
@@ -16,6 +18,9 @@ export interface Scenarios {
 	s3: S3Result;
 	sequential: { s1: SequentialResult; s2: SequentialResult };
 	guide: { s1: GuideResult; s2: GuideResult } | { skipped: string };
+	s4: S4Run[];
+	/** The node itself in a real n8n, S1 and S2 shapes at real time. */
+	nodeInN8n: { s1: NodeInN8nRun; s2: NodeInN8nRun } | { skipped: string };
 }
 
 export interface Verdict {
@@ -37,6 +42,12 @@ export function verdicts(s: Scenarios): Verdict[] {
 		{ target: 'S2 jobs created ≠ 200 (worst repeat)', figure: s2.worst.jobsOffBy, limit: '= 0', met: s2.worst.jobsOffBy === 0 },
 		{ target: 'S2 requests per job (median)', figure: s2.median.requestsPerJob, limit: `≤ ${TARGETS.requestsPerJob}`, met: s2.median.requestsPerJob <= TARGETS.requestsPerJob },
 		{ target: 'S3 peak RSS growth ÷ image bytes', figure: s.s3.rssShare, limit: `≤ ${TARGETS.s3MemoryShare}`, met: s.s3.rssShare <= TARGETS.s3MemoryShare },
+		...s.s4.map((run) => ({
+			target: `S4 ${run.cap ? `cap ${run.cap}` : 'no cap'}, ${run.curve} progress: wall ÷ own limit`,
+			figure: run.ratio,
+			limit: `≤ ${TARGETS.s4Ratio}`,
+			met: run.ratio <= TARGETS.s4Ratio && run.rowsLost === 0,
+		})),
 	];
 }
 
@@ -60,11 +71,21 @@ export function table(s: Scenarios): string {
 	if (s.s1Unlimited) rows.push(nodeRow(s1, 'Seedream node, Max Running Jobs 50', s.s1Unlimited));
 	rows.push(baselineRow(s1, '(a) one row at a time', s.sequential.s1.settings.timeScale, s.sequential.s1.run));
 	if ('s1' in s.guide) rows.push(baselineRow(s1, '(b) guide loop in real n8n', s.guide.s1.settings.timeScale, s.guide.s1.run, s.guide.s1.run.error));
+	if ('s1' in s.nodeInN8n) rows.push(baselineRow(s1, 'Seedream node in real n8n', 1, s.nodeInN8n.s1, s.nodeInN8n.s1.error));
 	rows.push(nodeRow(s2, 'Seedream node (defaults)', s.s2));
+	if ('s2' in s.nodeInN8n) rows.push(baselineRow(s2, 'Seedream node in real n8n', 1, s.nodeInN8n.s2, s.nodeInN8n.s2.error));
 	rows.push(baselineRow(s2, '(a) one row at a time', s.sequential.s2.settings.timeScale, s.sequential.s2.run));
 	if ('s2' in s.guide) rows.push(baselineRow(s2, '(b) guide loop in real n8n', s.guide.s2.settings.timeScale, s.guide.s2.run, s.guide.s2.run.error));
 	const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
 	const out = [line(head), line(head.map(() => '---')), ...rows.map(line)];
+	if (s.s4.length) {
+		out.push('');
+		out.push('| S4 · 30 rows, lognormal durations (seeded) | Progress | Wall ÷ own limit | Requests/job | Jobs | Rows lost |');
+		out.push('| --- | --- | --- | --- | --- | --- |');
+		for (const run of s.s4) {
+			out.push(`| ${run.cap ? `hidden cap ${run.cap}` : 'no cap'} | ${run.curve} | **${fmt(run.ratio)}** | ${fmt(run.traffic.requestsPerJob, 1)} | ${run.traffic.jobs} | ${run.rowsLost} |`);
+		}
+	}
 	const m = s.s3;
 	out.push('');
 	out.push(

@@ -13,7 +13,9 @@ import { machineInfo } from './machine';
 import type { ScenarioShape } from './nodeScenario';
 import type { GuideResult, Scenarios } from './report';
 import { diagnosticLines, table, verdictLines, verdicts } from './report';
+import { runNodeInN8n } from './nodeInN8n';
 import { runS3 } from './s3';
+import { runS4 } from './s4';
 import { NODE_PARAMETERS, describeShape, runNodeScenario, runSequentialScenario } from './scenarios';
 
 const log = (line: string) => console.log(line);
@@ -47,6 +49,9 @@ async function main(): Promise<void> {
 	const s2 = await timed(phases, 'S2: 200 rows, cap 10, 500 requests/min', () => runNodeScenario('S2', shape(S2, settings.s2TimeScale), settings.s2Repeats, NODE_PARAMETERS, log));
 	const s3 = await timed(phases, 'S3: 50 rows of 4K PNG, memory (engine in a fresh child process)', () => runS3(settings.s3TimeScale));
 	log(`  S3: peak RSS growth ${(s3.peakGrowth.rss / 1048576).toFixed(1)} MiB of ${(s3.totalImageBytes / 1048576).toFixed(0)} MiB images (${(s3.rssShare * 100).toFixed(2)}%), ${s3.rowsLost} rows lost`);
+	const s4 = await timed(phases, 'S4: 30 rows, lognormal durations, each progress curve, no cap and a hidden cap of 3', () =>
+		runS4(settings.s4TimeScale, settings.imageScale, NODE_PARAMETERS, log),
+	);
 	const sequential = {
 		s1: await timed(phases, 'Baseline (a) one row at a time, S1 settings', () => runSequentialScenario('a-S1', shape(S1, settings.sequentialTimeScale), log)),
 		s2: await timed(phases, 'Baseline (a) one row at a time, S2 settings', () => runSequentialScenario('a-S2', shape(S2, settings.sequentialTimeScale), log)),
@@ -68,9 +73,24 @@ async function main(): Promise<void> {
 			log(`  baseline (b) ${guide.skipped}`);
 		}
 	}
+	let nodeInN8n: Scenarios['nodeInN8n'] = { skipped: 'BENCH_SKIP_N8N=1' };
+	if (!settings.skipN8n) {
+		try {
+			nodeInN8n = await timed(phases, 'Seedream node in a real n8n, S1 and S2 settings (real time)', async () => {
+				const [r1, r2] = await runNodeInN8n([shape(S1, 1), shape(S2, 1)]);
+				for (const [name, r] of [['S1', r1], ['S2', r2]] as const) {
+					log(`  n8n-${name}: wall/limit ${r.ratio}, ${r.traffic.requestsPerJob} requests/job, ${r.traffic.status429} × 429, ${r.traffic.jobs} jobs, ${r.rowsLost} rows lost${r.error ? ` (${r.error})` : ''}`);
+				}
+				return { s1: r1, s2: r2 };
+			});
+		} catch (error) {
+			nodeInN8n = { skipped: `failed: ${(error as Error).message.slice(0, 500)}` };
+			log(`  node in n8n ${nodeInN8n.skipped}`);
+		}
+	}
 	await cleanupHarness();
 
-	const scenarios: Scenarios = { s1, s1Unlimited, s2, s3, sequential, guide };
+	const scenarios: Scenarios = { s1, s1Unlimited, s2, s3, sequential, guide, s4, nodeInN8n };
 	const list = verdicts(scenarios);
 	phases.total = Math.round((performance.now() - started) / 100) / 10;
 	const results = {
@@ -83,6 +103,7 @@ async function main(): Promise<void> {
 			...settings,
 			simulatedLatencyMs: SIMULATED_LATENCY_MS,
 			latencySpreadMs: LATENCY_SPREAD_MS,
+			s4: 'lognormal durations (mean 15 s, seed 20261201), progress curves linear/stepped/late-start/none, no cap and a hidden cap of 3; the yardstick is each run\'s own limit from the job log',
 			baselinePollMs: BASELINE_POLL_MS,
 			nodeParameters: NODE_PARAMETERS,
 			notes: [

@@ -37,6 +37,9 @@ function flags(o: SimulatorOptions): string[] {
 		['image-scale', o.imageScale],
 		['max-concurrent-jobs', o.maxConcurrentJobs],
 		['rate-limit', o.rateLimitPerMinute],
+		['latency-distribution', o.latencyDistribution],
+		['random-seed', o.randomSeed],
+		['progress-curve', o.progressCurve],
 	];
 	return pairs.filter(([, v]) => v !== undefined).flatMap(([k, v]) => [`--${k}`, String(v)]);
 }

@@ -25,8 +25,12 @@ export interface JobLease {
 }
 
 const RUNNING = new Set(['PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED']);
-/** Polls of one round land a few ms apart: "as old as the fastest start" allows for that jitter. */
-const HELD_AGE_FACTOR = 0.8;
+/**
+ * A job counts as held once it has waited this many times the median time ours took to start: a
+ * provider that starts jobs late does so in proportion to their length, so one fast start says little.
+ */
+const HELD_AGE_FACTOR = 2;
+const START_DELAYS_KEPT = 64;
 
 /**
  * How many jobs this n8n process keeps running on one Apiframe account. The API does not say how
@@ -47,9 +51,10 @@ export class ConcurrencyWindow {
 	private fixed = false;
 	private settled = false;
 	private everStarted = false;
-	private fastestStartMs?: number;
+	private readonly startDelaysMs: number[] = [];
 	private cleanCompletions = 0;
 	private probePending = false;
+	private settledAtMs = Number.NEGATIVE_INFINITY;
 	/** Until every job of the round that settled the window has been looked at. */
 	private learningRound = true;
 	private lastDecreaseMs = Number.NEGATIVE_INFINITY;
@@ -111,7 +116,8 @@ export class ConcurrencyWindow {
 			if (lease.startedSeenAtMs === undefined && lease.submittedAtMs !== undefined) {
 				lease.startedSeenAtMs = atMs;
 				const delayMs = atMs - lease.submittedAtMs;
-				this.fastestStartMs = Math.min(this.fastestStartMs ?? delayMs, delayMs);
+				this.startDelaysMs.push(delayMs);
+				if (this.startDelaysMs.length > START_DELAYS_KEPT) this.startDelaysMs.shift();
 				this.everStarted = true;
 			}
 			lease.held = false;
@@ -121,7 +127,7 @@ export class ConcurrencyWindow {
 		// Polls of one round arrive in any order: judge every queued job again with what is known now.
 		for (const queued of this.running) {
 			if (!queued.held && queued.startedSeenAtMs === undefined && queued.lastSeenQueuedAtMs !== undefined && this.isHeld(queued, queued.lastSeenQueuedAtMs)) {
-				this.hold(queued);
+				this.hold(queued, atMs);
 			}
 		}
 		// In the learning round the polls come in any order: ours seen running at once is a floor.
@@ -188,13 +194,18 @@ export class ConcurrencyWindow {
 		return [...this.running].filter((lease) => lease.held).sort((a, b) => (a.submittedAtMs ?? 0) - (b.submittedAtMs ?? 0));
 	}
 
-	/** QUEUED at an age at which some job of ours, submitted no later, was already seen running. */
+	/** QUEUED at twice the age at which ours typically started, while one of ours submitted no later runs. */
 	private isHeld(lease: JobLease, atMs: number): boolean {
-		if (lease.submittedAtMs === undefined || this.fastestStartMs === undefined) return false;
-		const ageMs = atMs - lease.submittedAtMs;
-		const submittedAt = lease.submittedAtMs;
-		const aheadRunning = this.presumedRunning().some((other) => other !== lease && (other.submittedAtMs ?? Infinity) <= submittedAt);
-		return aheadRunning && ageMs >= this.fastestStartMs * HELD_AGE_FACTOR;
+		if (lease.submittedAtMs === undefined || this.startDelaysMs.length === 0) return false;
+		const sorted = [...this.startDelaysMs].sort((a, b) => a - b);
+		const medianStartMs = sorted[Math.floor((sorted.length - 1) / 2)];
+		return this.hasRunningAhead(lease) && atMs - lease.submittedAtMs >= medianStartMs * HELD_AGE_FACTOR;
+	}
+
+	/** Some job of ours submitted no later than this one runs (or is presumed to). */
+	private hasRunningAhead(lease: JobLease): boolean {
+		const submittedAt = lease.submittedAtMs ?? Number.POSITIVE_INFINITY;
+		return this.presumedRunning().some((other) => other !== lease && (other.submittedAtMs ?? Infinity) <= submittedAt);
 	}
 
 	/**
@@ -202,20 +213,25 @@ export class ConcurrencyWindow {
 	 * account's capacity for us. Settled, jobs are looked at only near their end, so a held job
 	 * just means one place fewer (a probe that failed, or another workflow took a place).
 	 */
-	private hold(lease: JobLease): void {
+	private hold(lease: JobLease, atMs: number): void {
 		lease.held = true;
 		lease.everHeld = true;
 		this.cleanCompletions = 0;
-		const learning = !this.settled;
-		this.settled = true;
+		if (!this.settled) {
+			this.settled = true;
+			this.settledAtMs = atMs;
+		}
 		if (this.fixed) return;
-		this.limit = learning ? Math.max(1, Math.min(this.limit, this.startedLeases().length)) : Math.max(1, this.limit - 1);
+		const fromLearningRound = (lease.submittedAtMs ?? 0) <= this.settledAtMs;
+		this.limit = fromLearningRound ? Math.max(1, Math.min(this.limit, this.startedLeases().length)) : Math.max(1, this.limit - 1);
 	}
 
 	private grow(): void {
 		if (this.fixed || this.settled || this.waiting.length === 0 || this.running.size < this.limit) return;
 		const leases = [...this.running];
 		if (!leases.every((lease) => lease.observed) || leases.some((lease) => lease.held)) return;
+		// One of ours waiting while another runs may be the account's limit: do not grow past it yet.
+		if (leases.some((lease) => lease.startedSeenAtMs === undefined && lease.lastSeenQueuedAtMs !== undefined && this.hasRunningAhead(lease))) return;
 		if (!this.everStarted && this.limit >= this.initial * CONCURRENCY_BLIND_GROWTH_MAX) return;
 		this.limit *= this.everStarted ? CONCURRENCY_GROWTH_FACTOR : 2;
 		if (!this.everStarted) this.limit = Math.min(this.limit, this.initial * CONCURRENCY_BLIND_GROWTH_MAX);

@@ -37,6 +37,11 @@ describe("the account's running-job window, learned from what the API does", () 
 		const [next] = waitingRows(window, 100);
 		leases.slice(10).forEach((lease) => window.observe(lease, 'QUEUED', 0, 500));
 		leases.slice(0, 10).forEach((lease) => window.observe(lease, 'PROCESSING', 3, 501));
+		// Queued while ours run: no growth, but not held yet (a provider may start jobs late)…
+		expect(window.limit).toBe(16);
+		expect(window.heldLeases()).toHaveLength(0);
+		// …until they have waited twice as long as ours took to start.
+		leases.slice(10).forEach((lease) => window.observe(lease, 'QUEUED', 0, 1_100));
 		expect(window.limit).toBe(10);
 		expect(window.heldLeases()).toHaveLength(6);
 		// Settled: no new job is asked for an early look any more.
@@ -63,6 +68,8 @@ describe("the account's running-job window, learned from what the API does", () 
 		leases.forEach((lease) => window.observe(lease, 'QUEUED', undefined, 500));
 		leases.slice(0, 3).forEach((lease) => window.observe(lease, 'PROCESSING', 25, 3000));
 		leases.slice(3).forEach((lease) => window.observe(lease, 'QUEUED', undefined, 3000));
+		expect(window.limit).toBe(32);
+		leases.slice(3).forEach((lease) => window.observe(lease, 'QUEUED', undefined, 6_000));
 		expect(window.limit).toBe(3);
 		expect(window.heldLeases()).toHaveLength(13);
 	});
@@ -71,8 +78,8 @@ describe("the account's running-job window, learned from what the API does", () 
 		const window = new ConcurrencyWindow();
 		const leases = await submit(window, 16, 0);
 		const waiting = waitingRows(window, 200);
-		leases.slice(10).forEach((lease) => window.observe(lease, 'QUEUED', 0, 500));
 		leases.slice(0, 10).forEach((lease) => window.observe(lease, 'PROCESSING', 3, 500));
+		leases.slice(10).forEach((lease) => window.observe(lease, 'QUEUED', 0, 1_000));
 		expect(window.limit).toBe(10);
 		// The 6 held jobs end without counting; the 10 others and then 30 rows that got in end cleanly.
 		leases.forEach((lease) => window.release(lease, !lease.held));

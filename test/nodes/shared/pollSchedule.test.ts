@@ -64,9 +64,11 @@ describe('when the node looks at a job', () => {
 		window.observe(a, 'PROCESSING', 3, 500);
 		window.observe(b, 'PROCESSING', 3, 600);
 		window.observe(held, 'QUEUED', 0, 700);
+		expect(held.held).toBe(false); // not yet twice as old as ours took to start (0.5 s)
+		window.observe(held, 'QUEUED', 0, 1_300);
 		expect(held.held).toBe(true);
 		// a ends at 0 + 15 s; the held job starts then and ends 15 s later; looked at 2 % after.
-		expect(nextPollAtMs(state({ nowMs: 700, lastPollAtMs: 700, lease: held, window }))).toBe(30_300);
+		expect(nextPollAtMs(state({ nowMs: 1_300, lastPollAtMs: 1_300, lease: held, window }))).toBe(30_300);
 	});
 
 	it('never past the poll budget of the account: 300 polls a minute for every job of it together', async () => {
