@@ -39,7 +39,8 @@ export function predictedStartMs(window: ConcurrencyWindow, lease: JobLease, dur
 	if (ends.length === 0) return nowMs + durationMs / 2;
 	for (const queued of window.heldLeases()) {
 		const startMs = ends.shift() as number;
-		if (queued === lease) return startMs;
+		// Other workflows and n8n processes free places too: never wait more than half a duration to look.
+		if (queued === lease) return Math.min(startMs, nowMs + durationMs / 2);
 		ends.push(startMs + durationMs);
 		ends.sort((a, b) => a - b);
 	}
