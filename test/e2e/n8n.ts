@@ -414,3 +414,87 @@ export async function testCredential(instance: N8nInstance, credentialId: string
 	const credentials = { id: stored.id, name: stored.name, type: stored.type, data: { ...stored.data, ...data } };
 	return await rest(instance, 'POST', '/rest/credentials/test', { credentials });
 }
+
+// ---------------------------------------------------------------------------------------------
+// More n8n processes for one instance (queue mode: `n8n worker`, `n8n webhook`, or a main with
+// other settings). Additions only: start() above is unchanged.
+
+export interface N8nProcess {
+	/** 'start', 'worker', 'webhook' (the n8n command), plus a label of the caller's choice. */
+	command: string;
+	label: string;
+	child: ChildProcess;
+	logFile: string;
+	env: Record<string, string>;
+	/** The exit code once the process has exited (undefined while it runs). */
+	exitCode(): number | null | undefined;
+}
+
+/**
+ * Spawns `n8n <command> [...args]` in its own process group with the instance's environment plus
+ * `env` (which wins), output to `logFile`. Does not wait: see waitForReady().
+ */
+export function spawnN8n(
+	instance: N8nInstance,
+	command: string,
+	opts: { args?: string[]; env?: Record<string, string>; logFile: string; label?: string; cwd?: string },
+): N8nProcess {
+	const env = { ...instance.env, ...opts.env };
+	const log = fs.openSync(opts.logFile, 'a');
+	const child = spawn(instance.paths.nodeBin, [instance.paths.n8nBin, command, ...(opts.args ?? [])], {
+		env,
+		cwd: opts.cwd ?? env.N8N_USER_FOLDER ?? instance.userFolder,
+		stdio: ['ignore', log, log],
+		detached: true,
+	});
+	fs.closeSync(log);
+	track(child);
+	let exited: number | null | undefined;
+	child.once('exit', (code, signal) => (exited = code ?? (signal ? -1 : null)));
+	return { command, label: opts.label ?? command, child, logFile: opts.logFile, env, exitCode: () => exited };
+}
+
+/** Polls `url` (e.g. `/healthz/readiness`) until it answers 2xx; fails early if the process exits. */
+export async function waitForReady(proc: N8nProcess, url: string, opts: { timeoutMs?: number } = {}): Promise<void> {
+	const timeoutMs = opts.timeoutMs ?? 120_000;
+	const deadline = Date.now() + timeoutMs;
+	const tailOf = () => {
+		try {
+			return fs.readFileSync(proc.logFile, 'utf8').slice(-4000);
+		} catch {
+			return '(no log)';
+		}
+	};
+	for (;;) {
+		if (proc.exitCode() !== undefined) throw new Error(`n8n ${proc.label} exited with ${proc.exitCode()} before it was ready:\n${tailOf()}`);
+		try {
+			const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+			if (res.ok) return;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() > deadline) throw new Error(`n8n ${proc.label} not ready at ${url} within ${timeoutMs} ms:\n${tailOf()}`);
+		await sleep(250);
+	}
+}
+
+/** Stops one spawned n8n process group (SIGTERM, then SIGKILL after graceMs); safe to call twice. */
+export async function stopN8nProcess(proc: N8nProcess, graceMs = 15_000): Promise<void> {
+	await stopGroup(proc.child, graceMs);
+}
+
+/**
+ * A logged-in request to the instance's REST API that hands back the raw Response (status,
+ * headers, bytes): for binary downloads and for asserting non-2xx answers, which rest() throws on.
+ */
+export async function restFetch(instance: N8nInstance, method: string, route: string, body?: unknown): Promise<Response> {
+	if (!instance.cookie) await login(instance);
+	const headers: Record<string, string> = { 'browser-id': instance.browserId, cookie: instance.cookie! };
+	if (body !== undefined) headers['content-type'] = 'application/json';
+	return await fetch(`${instance.baseUrl}${route}`, {
+		method,
+		headers,
+		body: body === undefined ? undefined : JSON.stringify(body),
+		signal: AbortSignal.timeout(60_000),
+	});
+}
