@@ -1,7 +1,8 @@
 /**
  * The example workflows in examples/, made ready for a throwaway n8n: the demo, `npm run dev` and
  * the e2e tests all import the very files users import, and only fill in the places that depend
- * on the machine (file paths, the Slack stand-in's URL, the n8n base URL for the webhook pair).
+ * on the machine (file paths, the Slack stand-in's URL, the WordPress site, the n8n base URL for
+ * the webhook pair).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -23,6 +24,8 @@ export const HOOK_WEBHOOK_ID = '5eedc0de-5eed-4eed-8eed-5eedc0de0001';
 export const EXAMPLES = {
 	csvImages: 'spreadsheet-to-images.json',
 	csvSlack: 'spreadsheet-to-slack.json',
+	csvSlackNode: 'spreadsheet-to-slack-node.json',
+	csvWordpress: 'spreadsheet-to-wordpress.json',
 	hookSubmit: 'webhook-submit.json',
 	hookReceive: 'webhook-receive.json',
 	aiAgent: 'ai-agent-tool.json',
@@ -66,6 +69,8 @@ export interface ExampleTargets {
 	slackUrl: string;
 	/** The n8n the webhook pair runs on. */
 	n8nBaseUrl: string;
+	/** The WordPress site the WordPress example uploads to (its "Settings" keep the placeholder without it). */
+	wordpressUrl?: string;
 }
 
 /** All examples with machine-specific values filled in, keyed like EXAMPLES. */
@@ -77,11 +82,16 @@ export function prepareExamples(t: ExampleTargets): Record<ExampleName, Workflow
 	const csvSlack = loadExample('csvSlack');
 	setAssignment(csvSlack, 'Settings', 'csvPath', csvPath);
 	findNode(csvSlack, 'Post to Slack').parameters.url = t.slackUrl;
+	const csvSlackNode = loadExample('csvSlackNode');
+	setAssignment(csvSlackNode, 'Settings', 'csvPath', csvPath);
+	const csvWordpress = loadExample('csvWordpress');
+	setAssignment(csvWordpress, 'Settings', 'csvPath', csvPath);
+	if (t.wordpressUrl) setAssignment(csvWordpress, 'Settings', 'wordpressUrl', t.wordpressUrl);
 	const hookSubmit = loadExample('hookSubmit');
 	findNode(hookSubmit, 'Seedream').parameters.options.webhookUrl = hookUrl(t.n8nBaseUrl);
 	const hookReceive = loadExample('hookReceive');
 	findNode(hookReceive, 'Post to Slack').parameters.url = t.slackUrl;
-	return { csvImages, csvSlack, hookSubmit, hookReceive, aiAgent: loadExample('aiAgent') };
+	return { csvImages, csvSlack, csvSlackNode, csvWordpress, hookSubmit, hookReceive, aiAgent: loadExample('aiAgent') };
 }
 
 /** n8n 2.x reads and writes files only below N8N_RESTRICT_FILE_ACCESS_TO (default ~/.n8n-files). */

@@ -1,7 +1,9 @@
-/** Signed webhook deliveries with retries, as the contract specifies them. */
+/** Signed webhook deliveries with retries, as the contract specifies them (HTTP through axios). */
 import { createHmac } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import type { ClientRequest } from 'node:http';
+import axios, { AxiosError, isAxiosError, type AxiosRequestConfig } from 'axios';
 import type { JobRecord, SimState } from './state';
 import type { WebhookEvent } from './types';
 import { sha256 } from './util';
@@ -71,47 +73,62 @@ async function deliverWithRetries(state: SimState, job: JobRecord, event: Webhoo
 	return false;
 }
 
-function post(
-	state: SimState,
-	url: string,
-	body: string,
-	event: WebhookEvent,
-	signature: string,
-): Promise<{ status?: number; error?: string }> {
-	return new Promise((resolve) => {
-		const lib = url.startsWith('https:') ? https : http;
-		let done = false;
-		const finish = (r: { status?: number; error?: string }) => {
-			if (done) return;
-			done = true;
-			state.inflight.delete(req);
-			resolve(r);
-		};
-		const req = lib.request(
-			url,
-			{
-				method: 'POST',
-				// No keep-alive agent: an idle pooled socket would outlive close().
-				agent: false,
-				timeout: 10000,
-				headers: {
-					'Content-Type': 'application/json',
-					'Content-Length': String(Buffer.byteLength(body)),
-					'User-Agent': 'Apiframe-Webhooks/2 (simulator)',
-					'X-Webhook-Event': event,
-					'X-Webhook-Signature': signature,
-					Connection: 'close',
-				},
+/** What a delivery attempt records: the receiver's status, or why there was none. */
+type Outcome = { status?: number; error?: string };
+
+const DELIVERY_TIMEOUT_MS = 10_000;
+
+/**
+ * One client for every delivery: no proxy from the environment, no redirects followed, any
+ * status is an answer (the retry loop decides), the body is read and dropped, and no
+ * Accept/Accept-Encoding of axios's own: the receiver sees only the headers set below.
+ */
+const deliveryClient = axios.create({
+	proxy: false,
+	maxRedirects: 0,
+	timeout: DELIVERY_TIMEOUT_MS,
+	validateStatus: () => true,
+	responseType: 'arraybuffer',
+	decompress: false,
+	transitional: { clarifyTimeoutError: true },
+});
+
+async function post(state: SimState, url: string, body: string, event: WebhookEvent, signature: string): Promise<Outcome> {
+	let req: ClientRequest | undefined;
+	// The request axios makes goes through here, so that the simulator's close() can cut it off.
+	const transport = {
+		request(options: http.RequestOptions, onResponse: (res: http.IncomingMessage) => void): ClientRequest {
+			const lib = options.protocol === 'https:' ? https : http;
+			// No keep-alive agent: an idle pooled socket would outlive close().
+			req = lib.request({ ...options, agent: false }, onResponse);
+			state.inflight.add(req);
+			return req;
+		},
+	};
+	try {
+		const res = await deliveryClient.post(url, body, {
+			transport,
+			headers: {
+				'Content-Type': 'application/json',
+				'Content-Length': String(Buffer.byteLength(body)),
+				'User-Agent': 'Apiframe-Webhooks/2 (simulator)',
+				'X-Webhook-Event': event,
+				'X-Webhook-Signature': signature,
+				Connection: 'close',
+				Accept: false,
+				'Accept-Encoding': false,
 			},
-			(res) => {
-				res.resume();
-				res.on('end', () => finish({ status: res.statusCode }));
-				res.on('error', (e) => finish({ error: e.message }));
-			},
-		);
-		req.on('timeout', () => req.destroy(new Error('timeout')));
-		req.on('error', (e) => finish({ error: (e as NodeJS.ErrnoException).code ?? e.message }));
-		state.inflight.add(req);
-		req.end(body);
-	});
+		} as AxiosRequestConfig);
+		return { status: res.status };
+	} catch (err) {
+		if (isAxiosError(err)) {
+			// axios's own timer (clarifyTimeoutError: ETIMEDOUT, "timeout of … exceeded"), not a TCP ETIMEDOUT.
+			if (err.code === AxiosError.ETIMEDOUT && !err.response && /^timeout of/.test(err.message)) return { error: 'timeout' };
+			if (err.response) return { status: err.response.status };
+			return { error: err.code ?? err.message };
+		}
+		return { error: err instanceof Error ? ((err as NodeJS.ErrnoException).code ?? err.message) : String(err) };
+	} finally {
+		if (req) state.inflight.delete(req);
+	}
 }
