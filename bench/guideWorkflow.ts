@@ -3,21 +3,15 @@
  * built-in nodes at their defaults: POST /v2/images/generate → Wait → GET /v2/jobs/{id} →
  * IF status is COMPLETED → download the image; otherwise back to Wait.
  */
+import { benchNode } from './n8nRun';
+
 export const HEADER_CREDENTIAL = { id: 'benchApiframeHdr1', name: 'Apiframe API key (header)' };
 export const DOWNLOAD_NODE = 'Download Image';
 export const WAIT_NODE = 'Wait';
 
 const credentials = { httpHeaderAuth: HEADER_CREDENTIAL };
 const auth = { authentication: 'genericCredentialType', genericAuthType: 'httpHeaderAuth' };
-const node = (name: string, type: string, typeVersion: number, x: number, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-	id: `bench-${name.toLowerCase().replace(/[^a-z]+/g, '-')}`,
-	name,
-	type,
-	typeVersion,
-	position: [x, 0],
-	parameters,
-	...extra,
-});
+const node = benchNode('bench');
 
 export function guideWorkflow(id: string, simUrl: string, prompts: string[], waitSeconds: number): Record<string, unknown> {
 	const nodes = [

@@ -3,15 +3,13 @@
  * next to the engine figures: Start → rows → Split Out → Seedream (defaults, PNG). Real time (the
  * node's clock cannot be scaled inside n8n), so S2 takes its full 20 × 15 s.
  */
-import { idealMs } from './config';
 import type { BaselineRun } from './baselineSequential';
+import { benchNode, runInN8n } from './n8nRun';
 import type { ScenarioShape } from './nodeScenario';
-import { defaultPrompt, simulatorOptions } from './nodeScenario';
-import { REPO_ROOT, freshKey, startSimProcess } from './simProcess';
-import { round } from './stats';
-import { analyseTraffic } from './traffic';
+import { defaultPrompt } from './nodeScenario';
+import { REPO_ROOT } from './simProcess';
 import type { N8nInstance } from '../test/e2e/n8n';
-import { createInstance, destroyInstance, execute, importCredentials, importWorkflow, prepareN8n, stopAll } from '../test/e2e/n8n';
+import { createInstance, destroyInstance, prepareN8n, stopAll } from '../test/e2e/n8n';
 
 export interface NodeInN8nRun extends BaselineRun {
 	executionStatus: string;
@@ -21,15 +19,7 @@ export interface NodeInN8nRun extends BaselineRun {
 const CREDENTIAL = { id: 'benchApiframeNode1', name: 'Apiframe (bench)' };
 
 function workflow(id: string, prompts: string[]): Record<string, unknown> {
-	const node = (name: string, type: string, typeVersion: number, x: number, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-		id: `bench-node-${name.toLowerCase().replace(/[^a-z]+/g, '-')}`,
-		name,
-		type,
-		typeVersion,
-		position: [x, 0],
-		parameters,
-		...extra,
-	});
+	const node = benchNode('bench-node');
 	const nodes = [
 		node('Start', 'n8n-nodes-base.manualTrigger', 1, 0, {}),
 		node('Rows', 'n8n-nodes-base.set', 3.4, 200, { mode: 'raw', jsonOutput: JSON.stringify({ prompts }), options: {} }),
@@ -49,30 +39,22 @@ function workflow(id: string, prompts: string[]): Record<string, unknown> {
 }
 
 async function runOne(instance: N8nInstance, shape: ScenarioShape, index: number): Promise<NodeInN8nRun> {
-	const sim = await startSimProcess(simulatorOptions(shape));
-	try {
-		const key = freshKey('n8nnode');
-		await sim.reset(key);
-		await importCredentials(instance, [{ ...CREDENTIAL, type: 'apiframeApi', data: { apiKey: key, baseUrl: sim.url } }]);
-		const id = await importWorkflow(instance, workflow(`benchNode${index}`, Array.from({ length: shape.rows }, (_, i) => defaultPrompt(i))));
-		const result = await execute(instance, id, { timeoutMs: 900_000 });
-		const run = result.json ?? {};
-		const items: Array<{ binary?: unknown; json?: { error?: unknown } }> = run.data?.resultData?.runData?.Seedream?.[0]?.data?.main?.[0] ?? [];
-		const wallMs = Date.parse(run.stoppedAt) - Date.parse(run.startedAt);
-		const rowsOut = items.filter((item) => item.binary && !item.json?.error).length;
-		const error = run.data?.resultData?.error?.message ?? (result.code === 0 ? undefined : `n8n execute exited ${result.code}`);
-		return {
-			wallMs,
-			ratio: round(wallMs / (idealMs(shape.rows, shape.maxConcurrentJobs) * shape.timeScale), 3),
-			rowsOut,
-			rowsLost: shape.rows - rowsOut,
-			traffic: analyseTraffic(await sim.requests(), await sim.jobs(), shape.timeScale, shape.maxConcurrentJobs),
-			executionStatus: String(run.status ?? (result.code === 0 ? 'success' : 'error')),
-			...(error ? { error: String(error).slice(0, 300) } : {}),
-		};
-	} finally {
-		await sim.close();
-	}
+	const prompts = Array.from({ length: shape.rows }, (_, i) => defaultPrompt(i));
+	const figures = await runInN8n(instance, shape, 'n8nnode', ({ apiKey, simUrl }) => ({
+		credential: { ...CREDENTIAL, type: 'apiframeApi', data: { apiKey, baseUrl: simUrl } },
+		workflow: workflow(`benchNode${index}`, prompts),
+	}));
+	const items: Array<{ binary?: unknown; json?: { error?: unknown } }> = figures.runData?.Seedream?.[0]?.data?.main?.[0] ?? [];
+	const rowsOut = items.filter((item) => item.binary && !item.json?.error).length;
+	return {
+		wallMs: figures.wallMs,
+		ratio: figures.ratio,
+		rowsOut,
+		rowsLost: shape.rows - rowsOut,
+		traffic: figures.traffic,
+		executionStatus: figures.executionStatus,
+		...(figures.error ? { error: figures.error } : {}),
+	};
 }
 
 export async function runNodeInN8n(shapes: ScenarioShape[]): Promise<NodeInN8nRun[]> {
