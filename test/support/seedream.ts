@@ -5,8 +5,9 @@ import { Seedream } from '../../dist/nodes/Seedream/Seedream.node';
 import { SeedreamTrigger } from '../../dist/nodes/SeedreamTrigger/SeedreamTrigger.node';
 import { setTimeScale } from '../../dist/nodes/shared/timing';
 import type { RunResult } from '../harness';
-import { runWorkflow } from '../harness';
-import type { Simulator } from '../simulator';
+import { cleanupHarness, runWorkflow } from '../harness';
+import type { Simulator, SimulatorOptions } from '../simulator';
+import { startSimulator } from '../simulator';
 
 export const SEEDREAM_TYPE = 'n8n-nodes-seedream.seedream';
 export const TRIGGER_TYPE = 'n8n-nodes-seedream.seedreamTrigger';
@@ -19,6 +20,30 @@ export const TEST_TIME_SCALE = 0.01;
 export const TEST_IMAGE_SCALE = 1 / 32;
 export function useTestTimeScale(scale = TEST_TIME_SCALE): void {
 	setTimeScale(scale);
+}
+
+/**
+ * The suite's simulator on the test clock: started before the suite, reset before each test,
+ * closed (with the harness) after. The object forwards to the live simulator.
+ */
+export function useSimulator(options: SimulatorOptions = {}): Simulator {
+	let live: Simulator | undefined;
+	beforeAll(async () => {
+		useTestTimeScale();
+		live = await startSimulator({ timeScale: TEST_TIME_SCALE, imageScale: TEST_IMAGE_SCALE, ...options });
+	});
+	beforeEach(() => live?.reset());
+	afterAll(async () => {
+		await live?.close();
+		await cleanupHarness();
+	});
+	return new Proxy({} as Simulator, {
+		get: (_target, property) => {
+			if (!live) throw new Error('The simulator starts in beforeAll: use it inside a test');
+			const value = live[property as keyof Simulator];
+			return typeof value === 'function' ? value.bind(live) : value;
+		},
+	});
 }
 
 export function rows(prompts: string[], extra: (index: number) => Record<string, unknown> = () => ({})): INodeExecutionData[] {

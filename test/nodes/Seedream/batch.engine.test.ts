@@ -1,9 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { cleanupHarness } from '../../harness';
-import type { Simulator } from '../../simulator';
-import { startSimulator } from '../../simulator';
-import { generateParameters, rows, runSeedream, submitsOf, TEST_IMAGE_SCALE, TEST_TIME_SCALE, useTestTimeScale } from '../../support/seedream';
+import { generateParameters, rows, runSeedream, submitsOf, useSimulator } from '../../support/seedream';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 /** n8n's instance id in the harness: derived from its encryption key, as InstanceSettings does. */
@@ -17,16 +14,7 @@ const png = Buffer.from(
 );
 
 describe('a batch of rows through n8n: billed once, never for nothing', () => {
-	let sim: Simulator;
-	beforeAll(async () => {
-		useTestTimeScale();
-		sim = await startSimulator({ timeScale: TEST_TIME_SCALE, imageScale: TEST_IMAGE_SCALE, maxConcurrentJobs: 10 });
-	});
-	beforeEach(() => sim.reset());
-	afterAll(async () => {
-		await sim.close();
-		await cleanupHarness();
-	});
+	const sim = useSimulator({ maxConcurrentJobs: 10 });
 
 	it('each row is submitted under a key of instance, workflow, execution, node, run and item', async () => {
 		const result = await runSeedream({ sim, executionId: '731', parameters: generateParameters(), items: rows(prompts(3)) });

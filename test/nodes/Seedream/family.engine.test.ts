@@ -1,19 +1,10 @@
 import type { IDataObject, IHttpRequestOptions, ILoadOptionsFunctions, INodeParameters } from 'n8n-workflow';
 
 import { Seedream } from '../../../dist/nodes/Seedream/Seedream.node';
-import { cleanupHarness } from '../../harness';
 import type { Simulator } from '../../simulator';
 import { startSimulator } from '../../simulator';
 import { imageSize } from '../../support/imageSize';
-import {
-	generateParameters,
-	rows,
-	runSeedream,
-	submitsOf,
-	TEST_IMAGE_SCALE,
-	TEST_TIME_SCALE,
-	useTestTimeScale,
-} from '../../support/seedream';
+import { generateParameters, rows, runSeedream, submitsOf, TEST_IMAGE_SCALE, useSimulator } from '../../support/seedream';
 
 const px = (n: number) => Math.max(1, Math.round(n * TEST_IMAGE_SCALE));
 
@@ -38,16 +29,7 @@ async function modelOptions(sim: Simulator) {
 }
 
 describe('the Seedream family through n8n', () => {
-	let sim: Simulator;
-	beforeAll(async () => {
-		useTestTimeScale();
-		sim = await startSimulator({ timeScale: TEST_TIME_SCALE, imageScale: TEST_IMAGE_SCALE });
-	});
-	beforeEach(() => sim.reset());
-	afterAll(async () => {
-		await sim.close();
-		await cleanupHarness();
-	});
+	const sim = useSimulator();
 
 	// The node sends Size 2K and Aspect Ratio 1:1 unless told otherwise; the simulator's sizes for
 	// the models other than 4.5 are in test/simulator/README.md.

@@ -1,31 +1,11 @@
-import { cleanupHarness } from '../../harness';
-import type { Simulator } from '../../simulator';
-import { startSimulator } from '../../simulator';
 import { imageSize } from '../../support/imageSize';
-import {
-	generateParameters,
-	rows,
-	runSeedream,
-	submitsOf,
-	TEST_IMAGE_SCALE,
-	TEST_TIME_SCALE,
-	useTestTimeScale,
-} from '../../support/seedream';
+import { generateParameters, rows, runSeedream, submitsOf, TEST_IMAGE_SCALE, useSimulator } from '../../support/seedream';
 
 const px = (n: number) => Math.max(1, Math.round(n * TEST_IMAGE_SCALE));
 const prompts = (n: number) => Array.from({ length: n }, (_, i) => `a lighthouse at dusk, variation ${i + 1}`);
 
 describe('Image → Generate through n8n', () => {
-	let sim: Simulator;
-	beforeAll(async () => {
-		useTestTimeScale();
-		sim = await startSimulator({ timeScale: TEST_TIME_SCALE, imageScale: TEST_IMAGE_SCALE, maxConcurrentJobs: 10 });
-	});
-	beforeEach(() => sim.reset());
-	afterAll(async () => {
-		await sim.close();
-		await cleanupHarness();
-	});
+	const sim = useSimulator({ maxConcurrentJobs: 10 });
 
 	it('turns 20 spreadsheet rows into 20 JPEG files of the right pixel size, one job each', async () => {
 		const result = await runSeedream({ sim, parameters: generateParameters(), items: rows(prompts(20)) });

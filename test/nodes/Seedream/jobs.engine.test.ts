@@ -1,29 +1,9 @@
-import { cleanupHarness, testCredential } from '../../harness';
-import type { Simulator } from '../../simulator';
-import { startSimulator } from '../../simulator';
+import { testCredential } from '../../harness';
 import { imageSize } from '../../support/imageSize';
-import {
-	credentialType,
-	generateParameters,
-	rows,
-	runSeedream,
-	submitsOf,
-	TEST_IMAGE_SCALE,
-	TEST_TIME_SCALE,
-	useTestTimeScale,
-} from '../../support/seedream';
+import { credentialType, generateParameters, rows, runSeedream, submitsOf, useSimulator } from '../../support/seedream';
 
 describe('Job, Account and the credential through n8n', () => {
-	let sim: Simulator;
-	beforeAll(async () => {
-		useTestTimeScale();
-		sim = await startSimulator({ timeScale: TEST_TIME_SCALE, imageScale: TEST_IMAGE_SCALE });
-	});
-	beforeEach(() => sim.reset());
-	afterAll(async () => {
-		await sim.close();
-		await cleanupHarness();
-	});
+	const sim = useSimulator();
 
 	async function submitWithoutWaiting(prompts: string[]) {
 		const submitted = await runSeedream({ sim, parameters: generateParameters({ waitForCompletion: false }), items: rows(prompts) });
