@@ -57,7 +57,7 @@ export function cancelSignalOf(ctx: ApiContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
 }
 
-export function deadlineOf(ctx: ApiContext): number | undefined {
+function deadlineOf(ctx: ApiContext): number | undefined {
 	return scopes.get(ctx)?.deadlineAtMs;
 }
 

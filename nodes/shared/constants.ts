@@ -70,8 +70,6 @@ export const SUBMITS_AT_ONCE_WITHOUT_WAITING = 8;
 /** A row whose job FAILED is submitted again at most this many times in all (new key suffix each time). */
 export const SUBMIT_ATTEMPTS_MAX = 3;
 
-/** Running jobs per account when the API does not say (Apiframe's pro plan allows 10). */
-export const MAX_RUNNING_JOBS_DEFAULT = 10;
 
 // The running-job window, learned from what the API does (see concurrency.ts).
 /** Where a process starts on an account whose limit it does not know yet. */

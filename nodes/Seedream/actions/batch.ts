@@ -138,7 +138,7 @@ const CHILDREN_PER_SIGNAL = 6;
  * Hands out signals that all abort with `root`, arranged as a tree so that no signal has more than
  * a few listeners: 200 rows each waiting on one shared signal would trip Node's leak warning.
  */
-export function signalFanOut(root: AbortSignal): () => AbortSignal {
+function signalFanOut(root: AbortSignal): () => AbortSignal {
 	const children = new Map<AbortSignal, number>([[root, 0]]);
 	const parents: AbortSignal[] = [root];
 	return () => {
@@ -156,7 +156,7 @@ export function signalFanOut(root: AbortSignal): () => AbortSignal {
 }
 
 /** Runs `work` over `entries`, at most `limit` at a time, and starts no new one once `stopped()`. */
-export async function runAtMost<T>(
+async function runAtMost<T>(
 	limit: number,
 	entries: T[],
 	work: (entry: T) => Promise<void>,
