@@ -9,12 +9,10 @@ import { BASELINE_POLL_MS } from './config';
 import type { BaselineRun } from './baselineSequential';
 import { DOWNLOAD_NODE, HEADER_CREDENTIAL, WAIT_NODE, guideWorkflow } from './guideWorkflow';
 import type { ScenarioShape } from './nodeScenario';
-import { runInN8n } from './n8nRun';
+import { eachShapeInN8n, runInN8n } from './n8nRun';
 import { defaultPrompt } from './nodeScenario';
-import { REPO_ROOT } from './simProcess';
 import { round } from './stats';
 import type { N8nInstance } from '../test/e2e/n8n';
-import { createInstance, destroyInstance, prepareN8n, stopAll } from '../test/e2e/n8n';
 
 export interface GuideRun extends BaselineRun {
 	waitSeconds: number;
@@ -35,34 +33,20 @@ function downloadedRows(runData: Record<string, RunDataEntry[]> | undefined): nu
 async function runOne(instance: N8nInstance, shape: ScenarioShape, index: number): Promise<GuideRun> {
 	const waitSeconds = round((BASELINE_POLL_MS / 1000) * shape.timeScale, 2);
 	const prompts = Array.from({ length: shape.rows }, (_, i) => defaultPrompt(i));
-	const figures = await runInN8n(instance, shape, 'guide', ({ apiKey, simUrl }) => ({
-		credential: { ...HEADER_CREDENTIAL, type: 'httpHeaderAuth', data: { name: 'X-API-Key', value: apiKey } },
-		workflow: guideWorkflow(`benchGuide${index}`, simUrl, prompts, waitSeconds),
-	}));
-	const rowsOut = downloadedRows(figures.runData);
-	return {
-		wallMs: figures.wallMs,
-		ratio: figures.ratio,
-		rowsOut,
-		rowsLost: shape.rows - rowsOut,
-		traffic: figures.traffic,
-		waitSeconds,
-		loopTurns: figures.runData?.[WAIT_NODE]?.length ?? 0,
-		executionStatus: figures.executionStatus,
-		...(figures.error ? { error: figures.error } : {}),
-	};
+	const { runData, ...figures } = await runInN8n(
+		instance,
+		shape,
+		'guide',
+		({ apiKey, simUrl }) => ({
+			credential: { ...HEADER_CREDENTIAL, type: 'httpHeaderAuth', data: { name: 'X-API-Key', value: apiKey } },
+			workflow: guideWorkflow(`benchGuide${index}`, simUrl, prompts, waitSeconds),
+		}),
+		downloadedRows,
+	);
+	return { ...figures, waitSeconds, loopTurns: runData?.[WAIT_NODE]?.length ?? 0 };
 }
 
 /** Runs each shape once in one throwaway n8n instance; installs n8n into the cache on first use. */
 export async function runGuideBaseline(shapes: ScenarioShape[]): Promise<GuideRun[]> {
-	const paths = await prepareN8n();
-	const instance = await createInstance({ packageDir: REPO_ROOT, paths });
-	try {
-		const results: GuideRun[] = [];
-		for (const [index, shape] of shapes.entries()) results.push(await runOne(instance, shape, index + 1));
-		return results;
-	} finally {
-		await destroyInstance(instance);
-		await stopAll();
-	}
+	return await eachShapeInN8n(shapes, runOne);
 }

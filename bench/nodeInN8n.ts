@@ -4,12 +4,10 @@
  * node's clock cannot be scaled inside n8n), so S2 takes its full 20 × 15 s.
  */
 import type { BaselineRun } from './baselineSequential';
-import { benchNode, runInN8n } from './n8nRun';
+import { benchNode, eachShapeInN8n, runInN8n } from './n8nRun';
 import type { ScenarioShape } from './nodeScenario';
 import { defaultPrompt } from './nodeScenario';
-import { REPO_ROOT } from './simProcess';
 import type { N8nInstance } from '../test/e2e/n8n';
-import { createInstance, destroyInstance, prepareN8n, stopAll } from '../test/e2e/n8n';
 
 export interface NodeInN8nRun extends BaselineRun {
 	executionStatus: string;
@@ -38,34 +36,26 @@ function workflow(id: string, prompts: string[]): Record<string, unknown> {
 	return { id, name: `bench: Seedream node ${id}`, nodes, connections, settings: { executionOrder: 'v1' } };
 }
 
+function imagesOut(runData: Record<string, any[]> | undefined): number {
+	const items: Array<{ binary?: unknown; json?: { error?: unknown } }> = runData?.Seedream?.[0]?.data?.main?.[0] ?? [];
+	return items.filter((item) => item.binary && !item.json?.error).length;
+}
+
 async function runOne(instance: N8nInstance, shape: ScenarioShape, index: number): Promise<NodeInN8nRun> {
 	const prompts = Array.from({ length: shape.rows }, (_, i) => defaultPrompt(i));
-	const figures = await runInN8n(instance, shape, 'n8nnode', ({ apiKey, simUrl }) => ({
-		credential: { ...CREDENTIAL, type: 'apiframeApi', data: { apiKey, baseUrl: simUrl } },
-		workflow: workflow(`benchNode${index}`, prompts),
-	}));
-	const items: Array<{ binary?: unknown; json?: { error?: unknown } }> = figures.runData?.Seedream?.[0]?.data?.main?.[0] ?? [];
-	const rowsOut = items.filter((item) => item.binary && !item.json?.error).length;
-	return {
-		wallMs: figures.wallMs,
-		ratio: figures.ratio,
-		rowsOut,
-		rowsLost: shape.rows - rowsOut,
-		traffic: figures.traffic,
-		executionStatus: figures.executionStatus,
-		...(figures.error ? { error: figures.error } : {}),
-	};
+	const { runData: _runData, ...figures } = await runInN8n(
+		instance,
+		shape,
+		'n8nnode',
+		({ apiKey, simUrl }) => ({
+			credential: { ...CREDENTIAL, type: 'apiframeApi', data: { apiKey, baseUrl: simUrl } },
+			workflow: workflow(`benchNode${index}`, prompts),
+		}),
+		imagesOut,
+	);
+	return figures;
 }
 
 export async function runNodeInN8n(shapes: ScenarioShape[]): Promise<NodeInN8nRun[]> {
-	const paths = await prepareN8n();
-	const instance = await createInstance({ packageDir: REPO_ROOT, paths });
-	try {
-		const results: NodeInN8nRun[] = [];
-		for (const [index, shape] of shapes.entries()) results.push(await runOne(instance, shape, index + 1));
-		return results;
-	} finally {
-		await destroyInstance(instance);
-		await stopAll();
-	}
+	return await eachShapeInN8n(shapes, runOne);
 }
