@@ -4,8 +4,8 @@ import { startSimulator } from '../../simulator';
 import { generateParameters, rows, runSeedream, TEST_IMAGE_SCALE, useTestTimeScale } from '../../support/seedream';
 import { forgetAccounts } from '../../../dist/nodes/shared/accountLimits';
 
-/** Slower than the other engine tests (a 15 s job in 0.75 s), so a busy machine cannot reorder a poll and a job's end. */
-const TIME_SCALE = 0.05;
+/** Slower than the other engine tests (a 15 s job in 3 s): a poll delayed past a job's end by a busy machine would show the first round's queued jobs as started, and the window would rightly grow. */
+const TIME_SCALE = 0.2;
 const prompts = (n: number) => Array.from({ length: n }, (_, i) => `a weather vane, angle ${i + 1}`);
 
 function spansOf(sim: Simulator) {
