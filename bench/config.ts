@@ -44,7 +44,7 @@ export interface BenchSettings {
 
 export function readSettings(): BenchSettings {
 	return {
-		s1TimeScale: envNumber('BENCH_S1_TIME_SCALE', 0.5),
+		s1TimeScale: envNumber('BENCH_S1_TIME_SCALE', 1),
 		s2TimeScale: envNumber('BENCH_S2_TIME_SCALE', 0.05),
 		s3TimeScale: envNumber('BENCH_S3_TIME_SCALE', 0.1),
 		s4TimeScale: envNumber('BENCH_S4_TIME_SCALE', 0.1),

@@ -15,10 +15,14 @@ export interface JobLease {
 	/** First poll that saw it running (or done): an upper bound of when it started. */
 	startedSeenAtMs?: number;
 	lastSeenQueuedAtMs?: number;
+	/** While held: when the API should start it, first come first served, as the jobs ahead of it end. */
+	predictedStartMs?: number;
 	observed: boolean;
 	/** Seen QUEUED while jobs of ours submitted no later already ran: the account is full. */
 	held: boolean;
 	everHeld: boolean;
+	/** The one place more that a settled window tries; see ConcurrencyWindow.release. */
+	probe?: boolean;
 	/** Whether the poller should look early, to learn whether the job started. */
 	startCheck: boolean;
 	startChecks: number;
@@ -99,7 +103,7 @@ export class ConcurrencyWindow {
 	}
 
 	private take(): JobLease {
-		const lease: JobLease = { observed: false, held: false, everHeld: false, startChecks: 0, startCheck: !this.fixed && (!this.settled || this.probePending) };
+		const lease: JobLease = { observed: false, held: false, everHeld: false, startChecks: 0, startCheck: !this.fixed && (!this.settled || this.probePending), probe: this.probePending };
 		this.probePending = false;
 		this.running.add(lease);
 		return lease;
@@ -138,8 +142,22 @@ export class ConcurrencyWindow {
 		this.grow();
 	}
 
-	release(lease: JobLease, completed: boolean): void {
+	/**
+	 * A job of ours left the window. `ranMs` is its created → completed as the API measured it: it
+	 * ended about that long after its submit (a difference of the API's own clock, so skew-free).
+	 * A probe that was seen running only after a job of ours ended may just have taken that job's
+	 * place from the API's queue: the account had no place more, and the probe is withdrawn.
+	 */
+	release(lease: JobLease, completed: boolean, ranMs?: number): void {
 		if (!this.running.delete(lease)) return;
+		const endedAtMs = lease.submittedAtMs !== undefined && ranMs !== undefined ? lease.submittedAtMs + ranMs : undefined;
+		for (const probe of this.running) {
+			if (!probe.probe || endedAtMs === undefined || probe.submittedAtMs === undefined || endedAtMs < probe.submittedAtMs) continue;
+			if (probe.startedSeenAtMs !== undefined && endedAtMs > probe.startedSeenAtMs) continue;
+			probe.probe = false;
+			this.cleanCompletions = 0;
+			if (!this.fixed) this.limit = Math.max(1, this.limit - 1);
+		}
 		if (completed && !lease.held && this.settled && !this.fixed) {
 			this.cleanCompletions++;
 			if (this.cleanCompletions >= CONCURRENCY_PROBE_AFTER_COMPLETIONS * this.limit && this.waiting.length > 0) {
@@ -215,6 +233,7 @@ export class ConcurrencyWindow {
 	 */
 	private hold(lease: JobLease, atMs: number): void {
 		lease.held = true;
+		lease.probe = false;
 		lease.everHeld = true;
 		this.cleanCompletions = 0;
 		if (!this.settled) {

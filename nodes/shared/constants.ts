@@ -25,12 +25,12 @@ export const CREDENTIAL_TYPE = 'apiframeApi';
 
 // Polling: Apiframe advises 2–3 s for image jobs; Seedream takes ~15 s, some jobs minutes.
 /** While the account's limit is being learned, a new job is looked at this soon to see if it started. */
-export const POLL_START_CHECK_MS = 300;
-/** Early looks at most per job (0.3, 0.6, 1.2, 2.4 and 4.8 s after its submit). */
+export const POLL_START_CHECK_MS = 200;
+/** Early looks at most per job (0.2, 0.4, 0.8, 1.6 and 3.2 s after its submit). */
 export const POLL_START_CHECKS_MAX = 5;
 /** A look at a job's expected end comes this much after it (at least POLL_END_MARGIN_MS). */
-export const POLL_END_MARGIN_SHARE = 0.02;
-export const POLL_END_MARGIN_MS = 100;
+export const POLL_END_MARGIN_SHARE = 0.01;
+export const POLL_END_MARGIN_MS = 50;
 /** No job is looked at more often than this. */
 export const POLL_MIN_MS = 1_000;
 /** Past its expected end, a job is looked at every quarter of a duration, at most this far apart. */

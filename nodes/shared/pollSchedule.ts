@@ -30,17 +30,30 @@ export function inStartPhase(lease: JobLease | undefined): boolean {
 	return Boolean(lease?.startCheck && lease.submittedAtMs !== undefined && lease.startedSeenAtMs === undefined && !lease.held && lease.startChecks < POLL_START_CHECKS_MAX);
 }
 
+/**
+ * Where a job's learned duration is counted from. Durations are the API's created → completed, a
+ * normal wait in QUEUED included, so a job that never waited behind others counts from its submit
+ * (counting from the submit's QUEUED answer or a start check would add that wait twice). One that
+ * did started between the last look that saw it waiting and the first that saw it run: at the
+ * start predicted from the ends of the jobs ahead of it, kept within those two looks.
+ */
+export function runsFromMs(lease: JobLease): number | undefined {
+	if (!lease.everHeld) return lease.submittedAtMs;
+	const waitingAtMs = lease.lastSeenQueuedAtMs ?? lease.submittedAtMs;
+	if (lease.predictedStartMs === undefined || waitingAtMs === undefined) return waitingAtMs;
+	return Math.min(Math.max(lease.predictedStartMs, waitingAtMs), lease.startedSeenAtMs ?? Number.POSITIVE_INFINITY);
+}
+
 /** When a held job will start: the API starts queued jobs first come, first served, as ours end. */
 export function predictedStartMs(window: ConcurrencyWindow, lease: JobLease, durationMs: number, nowMs: number): number {
 	const ends = window
 		.presumedRunning()
-		.map((running) => Math.max(nowMs, (running.lastSeenQueuedAtMs ?? running.submittedAtMs ?? nowMs) + durationMs))
+		.map((running) => Math.max(nowMs, (runsFromMs(running) ?? nowMs) + durationMs))
 		.sort((a, b) => a - b);
 	if (ends.length === 0) return nowMs + durationMs / 2;
 	for (const queued of window.heldLeases()) {
 		const startMs = ends.shift() as number;
-		// Other workflows and n8n processes free places too: never wait more than half a duration to look.
-		if (queued === lease) return Math.min(startMs, nowMs + durationMs / 2);
+		if (queued === lease) return startMs;
 		ends.push(startMs + durationMs);
 		ends.sort((a, b) => a - b);
 	}
@@ -64,9 +77,11 @@ export function nextPollAtMs(state: PollState): number {
 	const marginMs = Math.max(scaledMs(POLL_END_MARGIN_MS), median * POLL_END_MARGIN_SHARE);
 	let targetMs: number;
 	if (lease?.held && window) {
-		targetMs = predictedStartMs(window, lease, median, nowMs) + median + marginMs;
+		lease.predictedStartMs = predictedStartMs(window, lease, median, nowMs);
+		// Other workflows and n8n processes free places too: never wait more than half a duration to look.
+		targetMs = Math.min(lease.predictedStartMs, nowMs + median / 2) + median + marginMs;
 	} else if (state.runningPolls < (state.warm ? END_QUANTILES : COLD_FRACTIONS).length) {
-		const startedMs = lease?.lastSeenQueuedAtMs ?? lease?.submittedAtMs ?? createdAtMs(job) ?? state.sinceMs;
+		const startedMs = (lease && runsFromMs(lease)) ?? createdAtMs(job) ?? state.sinceMs;
 		targetMs = startedMs + marginMs + (state.warm ? state.durationMs(END_QUANTILES[state.runningPolls]) : median * COLD_FRACTIONS[state.runningPolls]);
 	} else {
 		targetMs = (state.lastPollAtMs ?? nowMs) + Math.min(scaledMs(POLL_MAX_MS), Math.max(scaledMs(POLL_MIN_MS), median / 4));

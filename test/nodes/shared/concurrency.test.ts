@@ -74,7 +74,7 @@ describe("the account's running-job window, learned from what the API does", () 
 		expect(window.heldLeases()).toHaveLength(13);
 	});
 
-	it('settled, it tries one more job after 4 × limit clean completions, and that job is looked at early', async () => {
+	async function probeAfterFortyCompletions() {
 		const window = new ConcurrencyWindow();
 		const leases = await submit(window, 16, 0);
 		const waiting = waitingRows(window, 200);
@@ -94,6 +94,31 @@ describe("the account's running-job window, learned from what the API does", () 
 		// The place the limit gained went to the row waiting longest, and only that job is looked at early.
 		const granted = await Promise.all(waiting.slice(0, 41));
 		expect(granted.map((lease, index) => (lease.startCheck ? index : -1)).filter((index) => index >= 0)).toEqual([39]);
+		return { window, probe: granted[39], other: granted[30] };
+	}
+
+	it('settled, it tries one more job after 4 × limit clean completions, and that job is looked at early', async () => {
+		await probeAfterFortyCompletions();
+	});
+
+	it('a probe first seen running after one of ours ended only took that place from the API queue: withdrawn', async () => {
+		const { window, probe, other } = await probeAfterFortyCompletions();
+		window.submitted(other, 1_000);
+		window.submitted(probe, 5_000);
+		window.observe(probe, 'PROCESSING', 3, 5_200);
+		// other ran 4.1 s from its submit: it ended at 5.1 s, between the probe's submit and its look.
+		window.release(other, true, 4_100);
+		expect(window.limit).toBe(10);
+	});
+
+	it('a probe seen running while every job of ours still ran is a place more: kept', async () => {
+		const { window, probe, other } = await probeAfterFortyCompletions();
+		window.submitted(other, 1_000);
+		window.submitted(probe, 5_000);
+		window.observe(probe, 'PROCESSING', 3, 5_200);
+		window.release(other, true, 4_300); // ended at 5.3 s, after the probe was seen running
+		window.release(probe, true, 15_000);
+		expect(window.limit).toBe(11);
 	});
 
 	it('a 429 halves the window, once for a burst of them', async () => {

@@ -15,7 +15,7 @@ import {
 } from '../../../shared/constants';
 import { isTerminal, parseJob } from '../../../shared/job';
 import { jobToItems } from '../../../shared/jobOutput';
-import { durationKey } from '../../../shared/jobDurations';
+import { apiDurationMs, durationKey } from '../../../shared/jobDurations';
 import { getJob, waitForJob } from '../../../shared/polling';
 import type { RowRun } from '../../actions/batch';
 import { runBatch } from '../../actions/batch';
@@ -374,7 +374,7 @@ async function generateRow({ ctx, itemIndex, beforeSubmit, noteJob, failed }: Ro
 	} finally {
 		// A failed row stops the batch before its place in the window wakes a waiting row.
 		if (!handedOver) failed();
-		window.release(lease, job?.status === 'COMPLETED');
+		window.release(lease, job?.status === 'COMPLETED', job && apiDurationMs(job));
 	}
 	return await jobToItems(ctx, job, row.output, sentParameters(body, idempotencyKey));
 }
