@@ -2,6 +2,7 @@
 import { TARGETS } from './config';
 import type { GuideRun } from './baselineN8n';
 import type { NodeInN8nRun } from './nodeInN8n';
+import type { QueueModeResult } from './queueMode';
 import type { S4Run } from './s4';
 import type { S3Result } from './s3';
 import type { NodeScenarioResult, SequentialResult, ShapeSettings } from './scenarios';
@@ -21,6 +22,8 @@ export interface Scenarios {
 	s4: S4Run[];
 	/** The node itself in a real n8n, S1 and S2 shapes at real time. */
 	nodeInN8n: { s1: NodeInN8nRun; s2: NodeInN8nRun } | { skipped: string };
+	/** n8n's queue mode: 1,000 rows over two workers, and S3 with binary data in the database. */
+	queueMode: QueueModeResult | { skipped: string };
 }
 
 export interface Verdict {
@@ -48,6 +51,17 @@ export function verdicts(s: Scenarios): Verdict[] {
 			limit: `≤ ${TARGETS.s4Ratio}`,
 			met: run.ratio <= TARGETS.s4Ratio && run.rowsLost === 0,
 		})),
+		...('q1' in s.queueMode ? queueVerdicts(s.queueMode) : []),
+	];
+}
+
+function queueVerdicts(q: QueueModeResult): Verdict[] {
+	const rows = q.settings.rows;
+	return [
+		{ target: `Queue mode, ${rows} rows over two workers: wall ÷ (ceil(${rows}/${q.settings.cap}) × L)`, figure: q.q1.ratio, limit: `≤ ${TARGETS.queueRatio}`, met: q.q1.ratio <= TARGETS.queueRatio },
+		{ target: 'Queue mode: rows lost', figure: q.q1.rowsLost, limit: '= 0', met: q.q1.rowsLost === 0 },
+		{ target: `Queue mode: jobs created ≠ ${rows}`, figure: Math.abs(q.q1.jobs - rows), limit: '= 0', met: q.q1.jobs === rows },
+		{ target: 'S3 in database mode (queue-mode worker): peak RSS growth ÷ image bytes', figure: q.q2.share, limit: `≤ ${TARGETS.s3MemoryShare}`, met: q.q2.share <= TARGETS.s3MemoryShare },
 	];
 }
 
@@ -85,6 +99,20 @@ export function table(s: Scenarios): string {
 		for (const run of s.s4) {
 			out.push(`| ${run.cap ? `hidden cap ${run.cap}` : 'no cap'} | ${run.curve} | **${fmt(run.ratio)}** | ${fmt(run.traffic.requestsPerJob, 1)} | ${run.traffic.jobs} | ${run.rowsLost} |`);
 		}
+	}
+	if ('q1' in s.queueMode) {
+		const q = s.queueMode;
+		out.push('');
+		out.push(
+			`Queue mode · ${q.settings.rows} rows in ${q.settings.executions} executions over two workers, cap ${q.settings.cap}, L = ${q.settings.latencyMs / 1000} s: ` +
+				`wall ÷ limit **${fmt(q.q1.ratio)}** (${fmt(q.q1.wallMs / 1000, 1)} s), ${q.q1.jobs} jobs, ${q.q1.rowsLost} rows lost, ${q.q1.status409} × 409, ${q.q1.status429} × 429, ` +
+				`${fmt(q.q1.requestsPerJob, 1)} requests/job; executions per worker ${JSON.stringify(q.q1.executionsByWorker)}; peak RSS ` +
+				q.q1.memory.map((p) => `${p.label} ${p.peakRssMiB} MiB`).join(', ') +
+				'.',
+		);
+		out.push(
+			`S3 in database mode · ${q.q2.rowsOut} rows of 4K PNG (${mb(q.q2.imageBytes)}) on a queue-mode worker: peak RSS growth **${q.q2.workerPeakGrowthMiB} MiB = ${fmt(q.q2.share * 100, 1)}%** of the image bytes.`,
+		);
 	}
 	const m = s.s3;
 	out.push('');

@@ -15,6 +15,7 @@ import type { GuideResult, Scenarios } from './report';
 import { diagnosticLines, table, verdictLines, verdicts } from './report';
 import { runNodeInN8n } from './nodeInN8n';
 import { runS3 } from './s3';
+import { runQueueMode } from './queueMode';
 import { runS4 } from './s4';
 import { NODE_PARAMETERS, describeShape, runNodeScenario, runSequentialScenario } from './scenarios';
 
@@ -88,9 +89,18 @@ async function main(): Promise<void> {
 			log(`  node in n8n ${nodeInN8n.skipped}`);
 		}
 	}
+	let queueMode: Scenarios['queueMode'] = { skipped: 'BENCH_SKIP_N8N=1' };
+	if (!settings.skipN8n) {
+		try {
+			queueMode = await timed(phases, "Queue mode: 1,000 rows over two workers, and S3 in database mode (real n8n, Postgres, Redis)", () => runQueueMode(log));
+		} catch (error) {
+			queueMode = { skipped: `failed: ${(error as Error).message.slice(0, 500)}` };
+			log(`  queue mode ${queueMode.skipped}`);
+		}
+	}
 	await cleanupHarness();
 
-	const scenarios: Scenarios = { s1, s1Unlimited, s2, s3, sequential, guide, s4, nodeInN8n };
+	const scenarios: Scenarios = { s1, s1Unlimited, s2, s3, sequential, guide, s4, nodeInN8n, queueMode };
 	const list = verdicts(scenarios);
 	phases.total = Math.round((performance.now() - started) / 100) / 10;
 	const results = {

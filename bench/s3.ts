@@ -49,7 +49,7 @@ function simulatorPngBytes(): number {
  * so the node sees one origin for both (its Base URL origin is trusted for downloads; another
  * loopback port would rightly be refused).
  */
-function serveFiles(file: Buffer): Promise<{ server: http.Server; url: string; served: () => number; setUpstream: (url: string) => void }> {
+export function serveFiles(file: Buffer): Promise<{ server: http.Server; url: string; served: () => number; setUpstream: (url: string) => void }> {
 	let served = 0;
 	let upstream: URL | undefined;
 	const server = http.createServer((req, res) => {

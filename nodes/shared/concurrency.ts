@@ -11,6 +11,7 @@ import { scaledMs } from './timing';
 
 /** One job of ours holding a place in the account's window, and what polls saw of it. */
 export interface JobLease {
+	jobId?: string;
 	submittedAtMs?: number;
 	/** First poll that saw it running (or done): an upper bound of when it started. */
 	startedSeenAtMs?: number;
@@ -62,6 +63,12 @@ export class ConcurrencyWindow {
 	/** Until every job of the round that settled the window has been looked at. */
 	private learningRound = true;
 	private lastDecreaseMs = Number.NEGATIVE_INFINITY;
+	/**
+	 * Before any job of ours ran, one look at the account's running jobs tells a provider that
+	 * starts jobs late (nothing runs: the window may grow blind) from an account others fill
+	 * (another n8n process or workflow: ours wait behind theirs, and the window must not grow).
+	 */
+	private accountLook: 'not yet' | 'wanted' | 'asked' | 'idle' | 'busy' = 'not yet';
 	private readonly running = new Set<JobLease>();
 	/** When this process polled the account's jobs within the last minute, oldest first. */
 	private readonly recentPolls: number[] = [];
@@ -109,8 +116,23 @@ export class ConcurrencyWindow {
 		return lease;
 	}
 
-	submitted(lease: JobLease, atMs = Date.now()): void {
+	submitted(lease: JobLease, atMs = Date.now(), jobId?: string): void {
 		lease.submittedAtMs = atMs;
+		lease.jobId = jobId;
+	}
+
+	/** Whether the poller should now list the account's running jobs (once per learning). */
+	takeAccountLook(): boolean {
+		if (this.accountLook !== 'wanted') return false;
+		this.accountLook = 'asked';
+		return true;
+	}
+
+	/** The account's running jobs; undefined when the list could not be read (then it grows as if idle). */
+	noteAccountRunning(jobIds: string[] | undefined): void {
+		const ours = new Set([...this.running].map((lease) => lease.jobId));
+		this.accountLook = jobIds?.some((id) => !ours.has(id)) ? 'busy' : 'idle';
+		this.grow();
 	}
 
 	/** What a poll (or the submit's answer) said of the job. */
@@ -252,6 +274,10 @@ export class ConcurrencyWindow {
 		// One of ours waiting while another runs may be the account's limit: do not grow past it yet.
 		if (leases.some((lease) => lease.startedSeenAtMs === undefined && lease.lastSeenQueuedAtMs !== undefined && this.hasRunningAhead(lease))) return;
 		if (!this.everStarted && this.limit >= this.initial * CONCURRENCY_BLIND_GROWTH_MAX) return;
+		if (!this.everStarted && this.accountLook !== 'idle') {
+			if (this.accountLook === 'not yet') this.accountLook = 'wanted';
+			return;
+		}
 		this.limit *= this.everStarted ? CONCURRENCY_GROWTH_FACTOR : 2;
 		if (!this.everStarted) this.limit = Math.min(this.limit, this.initial * CONCURRENCY_BLIND_GROWTH_MAX);
 		this.wake();

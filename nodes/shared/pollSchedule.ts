@@ -78,8 +78,9 @@ export function nextPollAtMs(state: PollState): number {
 	let targetMs: number;
 	if (lease?.held && window) {
 		lease.predictedStartMs = predictedStartMs(window, lease, median, nowMs);
-		// Other workflows and n8n processes free places too: never wait more than half a duration to look.
-		targetMs = Math.min(lease.predictedStartMs, nowMs + median / 2) + median + marginMs;
+		// Other workflows and n8n processes free places too: never wait more than half a duration to
+		// look. Before any duration is known, the first cold look from now: the jobs may be quick.
+		targetMs = state.warm ? Math.min(lease.predictedStartMs, nowMs + median / 2) + median + marginMs : nowMs + median * COLD_FRACTIONS[0] + marginMs;
 	} else if (state.runningPolls < (state.warm ? END_QUANTILES : COLD_FRACTIONS).length) {
 		const startedMs = (lease && runsFromMs(lease)) ?? createdAtMs(job) ?? state.sinceMs;
 		targetMs = startedMs + marginMs + (state.warm ? state.durationMs(END_QUANTILES[state.runningPolls]) : median * COLD_FRACTIONS[state.runningPolls]);

@@ -5,7 +5,7 @@ import type { ParsedJob } from './job';
 import { isTerminal, parseJob } from './job';
 import { apiDurationMs, durationQuantileMs, isWarm, recordDuration } from './jobDurations';
 import { inStartPhase, nextPollAtMs } from './pollSchedule';
-import { pause } from './retry';
+import { CancelledError, pause } from './retry';
 
 export class JobWaitTimeoutError extends Error {
 	constructor(readonly job: ParsedJob, readonly waitedMs: number) {
@@ -16,6 +16,17 @@ export class JobWaitTimeoutError extends Error {
 
 export function getJob(ctx: ApiContext, jobId: string): Promise<unknown> {
 	return apiframeRequest(ctx, { method: 'GET', path: `/v2/jobs/${encodeURIComponent(jobId)}`, idempotent: true });
+}
+
+/** The account's jobs running now (the first page: enough to tell whether others run). */
+async function runningJobIds(ctx: ApiContext): Promise<string[] | undefined> {
+	try {
+		const page = await apiframeRequest<{ jobs?: Array<{ id?: unknown }> }>(ctx, { method: 'GET', path: '/v2/jobs', qs: { status: 'PROCESSING', limit: 100 }, idempotent: true });
+		return (page?.jobs ?? []).map((job) => String(job.id));
+	} catch (error) {
+		if (error instanceof CancelledError) throw error;
+		return undefined;
+	}
 }
 
 export interface WaitOptions {
@@ -56,7 +67,10 @@ export async function waitForJob(ctx: ApiContext, jobId: string, known: ParsedJo
 		lastPollAtMs = Date.now();
 		window?.notePoll(lastPollAtMs);
 		if (lease && startCheck) lease.startChecks++;
-		if (lease && window) window.observe(lease, job.status, job.progress, lastPollAtMs);
+		if (lease && window) {
+			window.observe(lease, job.status, job.progress, lastPollAtMs);
+			if (window.takeAccountLook()) window.noteAccountRunning(await runningJobIds(ctx));
+		}
 		// Looks past the start checks walk the quantiles; a held job waits for its predicted start instead.
 		if (!startCheck && !isTerminal(job.status) && !lease?.held) runningPolls++;
 	}

@@ -18,8 +18,18 @@ function peak(intervals: Array<[number, number]>): number {
 	return max;
 }
 
+/** Intervals open on average over [first start, last end]: jobs in flight, time-weighted. */
+function meanOpen(intervals: Array<[number, number]>): number {
+	const finite = intervals.filter(([from, to]) => Number.isFinite(from) && Number.isFinite(to));
+	if (!finite.length) return 0;
+	const span = Math.max(...finite.map(([, to]) => to)) - Math.min(...finite.map(([from]) => from));
+	return span > 0 ? Math.round((finite.reduce((sum, [from, to]) => sum + (to - from), 0) / span) * 10) / 10 : 0;
+}
+
 export interface JobLogFigures {
 	jobs: number;
+	/** Submitted and not finished, on average over the log's span (time-weighted). */
+	meanInFlight: number;
 	/** Submitted and not finished (QUEUED or PROCESSING), at most at once. */
 	peakInFlight: number;
 	/** PROCESSING (holding one of the account's slots), at most at once. */
@@ -40,6 +50,7 @@ export function jobLogFigures(jobs: SimJob[], queuedThresholdMs = 100): JobLogFi
 	return {
 		jobs: jobs.length,
 		peakInFlight: peak(jobs.map((j) => [ms(j.createdAt), ms(j.completedAt)])),
+		meanInFlight: meanOpen(jobs.map((j) => [ms(j.createdAt), ms(j.completedAt)])),
 		peakRunning: peak(jobs.map((j) => [ms(j.startedAt), ms(j.completedAt)])),
 		waitedQueued: waits.filter((w) => w > queuedThresholdMs).length,
 		maxQueuedMs: waits.length ? Math.max(...waits) : 0,

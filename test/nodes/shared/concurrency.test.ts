@@ -49,15 +49,44 @@ describe("the account's running-job window, learned from what the API does", () 
 		expect((await next).startCheck).toBe(false);
 	});
 
-	it('a provider that starts jobs late (all QUEUED at first) lets the window double once, not more, until a job runs', async () => {
+	it('a provider that starts jobs late (all QUEUED at first, nothing running on the account) lets the window double once, not more, until a job runs', async () => {
 		const window = new ConcurrencyWindow();
 		const first = await submit(window, 16, 0);
 		waitingRows(window, 100);
 		first.forEach((lease) => window.observe(lease, 'QUEUED', undefined, 500));
+		// Nothing of ours runs: first a look at what runs on the account, once.
+		expect(window.limit).toBe(16);
+		expect(window.takeAccountLook()).toBe(true);
+		expect(window.takeAccountLook()).toBe(false);
+		window.noteAccountRunning([]);
 		expect(window.limit).toBe(32);
 		await new Promise((resolve) => setImmediate(resolve));
 		expect(window.inFlight).toBe(32);
 		first.forEach((lease) => window.observe(lease, 'QUEUED', undefined, 1000));
+		expect(window.limit).toBe(32);
+		expect(window.takeAccountLook()).toBe(false);
+	});
+
+	it('all of ours QUEUED while other jobs of the account run (another n8n worker fills it): no growth', async () => {
+		const window = new ConcurrencyWindow();
+		const first = await submit(window, 16, 0);
+		first.forEach((lease, i) => (lease.jobId = `ours-${i}`));
+		waitingRows(window, 100);
+		first.forEach((lease) => window.observe(lease, 'QUEUED', undefined, 500));
+		expect(window.takeAccountLook()).toBe(true);
+		window.noteAccountRunning(['ours-3', 'theirs-1', 'theirs-2']);
+		first.forEach((lease) => window.observe(lease, 'QUEUED', undefined, 1000));
+		expect(window.limit).toBe(16);
+		expect(window.takeAccountLook()).toBe(false);
+	});
+
+	it('the account list cannot be read: the window grows as before (blind, once)', async () => {
+		const window = new ConcurrencyWindow();
+		const first = await submit(window, 16, 0);
+		waitingRows(window, 100);
+		first.forEach((lease) => window.observe(lease, 'QUEUED', undefined, 500));
+		expect(window.takeAccountLook()).toBe(true);
+		window.noteAccountRunning(undefined);
 		expect(window.limit).toBe(32);
 	});
 
@@ -66,6 +95,8 @@ describe("the account's running-job window, learned from what the API does", () 
 		const leases = await submit(window, 16, 0);
 		waitingRows(window, 10);
 		leases.forEach((lease) => window.observe(lease, 'QUEUED', undefined, 500));
+		expect(window.takeAccountLook()).toBe(true);
+		window.noteAccountRunning([]); // the provider's late start: nothing shows PROCESSING yet
 		leases.slice(0, 3).forEach((lease) => window.observe(lease, 'PROCESSING', 25, 3000));
 		leases.slice(3).forEach((lease) => window.observe(lease, 'QUEUED', undefined, 3000));
 		expect(window.limit).toBe(32);

@@ -72,11 +72,17 @@ describe('when the node looks at a job', () => {
 	}
 
 	it('a job held behind two of ours is looked at when it should end, assumed to start within half a duration', async () => {
+		for (let i = 0; i < 3; i++) recordDuration(key, 15_000);
 		const { window, held } = await heldBehindTwo();
 		// a ends at 0 + 15 s, but others may free a place sooner: it is assumed to start within half a
 		// duration (8.8 s) and to end a duration later; looked at 1 % after.
-		expect(nextPollAtMs(state({ nowMs: 1_300, lastPollAtMs: 1_300, lease: held, window }))).toBe(1_300 + 7_500 + 15_000 + 150);
+		expect(nextPollAtMs(state({ nowMs: 1_300, lastPollAtMs: 1_300, lease: held, window, warm: true }))).toBe(1_300 + 7_500 + 15_000 + 150);
 		expect(held.predictedStartMs).toBe(15_000);
+	});
+
+	it('before any duration is known, a held job is looked at 3 s on (jobs may be far quicker than 15 s)', async () => {
+		const { window, held } = await heldBehindTwo();
+		expect(nextPollAtMs(state({ nowMs: 1_300, lastPollAtMs: 1_300, lease: held, window }))).toBe(1_300 + 3_000 + 150);
 	});
 
 	it('a held job seen running counts its duration from its predicted start, not from when it was last seen waiting', async () => {

@@ -355,7 +355,7 @@ async function generateRow({ ctx, itemIndex, beforeSubmit, noteJob, failed }: Ro
 		// A submit in flight is not cut off when another row fails: its job may be billed, so its ID must be known.
 		const submitting = scopedContext(ctx, { signal: ctx.getExecutionCancelSignal(), deadlineAtMs });
 		const submitted = await submitJob(submitting, body, row.idempotencyKey);
-		window.submitted(lease, submitted.sentAtMs);
+		window.submitted(lease, submitted.sentAtMs, submitted.jobId);
 		noteJob(submitted.jobId);
 		idempotencyKey = submitted.idempotencyKey;
 		// A replayed key answers with the job's current status but no result: read it.
