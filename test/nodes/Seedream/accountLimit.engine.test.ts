@@ -62,6 +62,25 @@ describe("the account's running-job limit, found from what the API does (/v2/me 
 		}
 	});
 
+	it('the account full with jobs another n8n process submitted: 16 of ours wait, and the window does not grow past them', async () => {
+		// Another worker's 10 jobs hold every place of the account (same key, submitted straight to the API).
+		const theirs = await Promise.all(
+			prompts(10).map(async (prompt) => {
+				const res = await fetch(`${sim.url}/v2/images/generate`, { method: 'POST', headers: { 'x-api-key': sim.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'seedream-4.5', prompt: `theirs: ${prompt}` }) });
+				return ((await res.json()) as { jobId: string }).jobId;
+			}),
+		);
+		expect(theirs).toHaveLength(10);
+		const result = await runSeedream({ sim, parameters: generateParameters(), items: rows(prompts(30)) });
+		expect(result.output('Seedream').filter((item) => item.binary?.data)).toHaveLength(30);
+		const ours = spansOf(sim).filter((span) => !span.prompt.startsWith('theirs: '));
+		expect(ours).toHaveLength(30);
+		const inFlightAt = (t: number) => ours.filter((span) => span.created <= t && t < span.end).length;
+		expect(Math.max(...ours.map((span) => inFlightAt(span.created)))).toBeLessThanOrEqual(16);
+		// One look at what runs on the account, when none of ours had started.
+		expect(sim.requests().filter((r) => r.path === '/v2/jobs' && r.query?.status === 'PROCESSING').map((r) => r.status)).toEqual([200]);
+	});
+
 	it('Max Running Jobs 3 keeps 3 running, none waiting on the API', async () => {
 		await runSeedream({ sim, parameters: generateParameters({ outputOptions: { maxRunningJobs: 3 } }), items: rows(prompts(9)) });
 		const spans = spansOf(sim);
