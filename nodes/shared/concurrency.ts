@@ -58,7 +58,11 @@ export class ConcurrencyWindow {
 	private everStarted = false;
 	private readonly startDelaysMs: number[] = [];
 	private cleanCompletions = 0;
-	private probePending = false;
+	/** Places a settled window tries beyond what it knows works (see release). */
+	private probeRound?: { places: number };
+	/** How many of the next takes belong to the probe round. */
+	private probesPending = 0;
+	private probeStep = 1;
 	private settledAtMs = Number.NEGATIVE_INFINITY;
 	/** Until every job of the round that settled the window has been looked at. */
 	private learningRound = true;
@@ -110,8 +114,9 @@ export class ConcurrencyWindow {
 	}
 
 	private take(): JobLease {
-		const lease: JobLease = { observed: false, held: false, everHeld: false, startChecks: 0, startCheck: !this.fixed && (!this.settled || this.probePending), probe: this.probePending };
-		this.probePending = false;
+		const probe = this.probesPending > 0;
+		if (probe) this.probesPending--;
+		const lease: JobLease = { observed: false, held: false, everHeld: false, startChecks: 0, startCheck: !this.fixed && (!this.settled || probe), probe };
 		this.running.add(lease);
 		return lease;
 	}
@@ -167,28 +172,50 @@ export class ConcurrencyWindow {
 	/**
 	 * A job of ours left the window. `ranMs` is its created → completed as the API measured it: it
 	 * ended about that long after its submit (a difference of the API's own clock, so skew-free).
-	 * A probe that was seen running only after a job of ours ended may just have taken that job's
-	 * place from the API's queue: the account had no place more, and the probe is withdrawn.
+	 * A probe seen running only after a job of ours ended may just have taken that job's place from
+	 * the API's queue: the account had no place more, and the round is withdrawn. A round that ran
+	 * its course was places more: the next, twice as large, is tried at once (the other worker
+	 * finished, the plan grew), so the window climbs back in a few rounds.
 	 */
 	release(lease: JobLease, completed: boolean, ranMs?: number): void {
 		if (!this.running.delete(lease)) return;
 		const endedAtMs = lease.submittedAtMs !== undefined && ranMs !== undefined ? lease.submittedAtMs + ranMs : undefined;
-		for (const probe of this.running) {
-			if (!probe.probe || endedAtMs === undefined || probe.submittedAtMs === undefined || endedAtMs < probe.submittedAtMs) continue;
-			if (probe.startedSeenAtMs !== undefined && endedAtMs > probe.startedSeenAtMs) continue;
-			probe.probe = false;
-			this.cleanCompletions = 0;
-			if (!this.fixed) this.limit = Math.max(1, this.limit - 1);
-		}
-		if (completed && !lease.held && this.settled && !this.fixed) {
+		const waitedForUs = (probe: JobLease) =>
+			probe.probe && endedAtMs !== undefined && probe.submittedAtMs !== undefined && endedAtMs >= probe.submittedAtMs && endedAtMs <= (probe.startedSeenAtMs ?? Number.POSITIVE_INFINITY);
+		if ([...this.running].some(waitedForUs)) this.probeFailed();
+		if (lease.probe && completed && this.probeRound) {
+			this.endProbeRound();
+			this.probeStep *= 2;
+			if (this.waiting.length > 0) this.tryMore(this.probeStep);
+		} else if (completed && !lease.held && this.settled && !this.fixed && !this.probeRound) {
 			this.cleanCompletions++;
-			if (this.cleanCompletions >= CONCURRENCY_PROBE_AFTER_COMPLETIONS * this.limit && this.waiting.length > 0) {
-				this.cleanCompletions = 0;
-				this.limit++;
-				this.probePending = true;
-			}
+			if (this.cleanCompletions >= CONCURRENCY_PROBE_AFTER_COMPLETIONS * this.limit && this.waiting.length > 0) this.tryMore(1);
 		}
 		this.wake();
+	}
+
+	private tryMore(places: number): void {
+		this.cleanCompletions = 0;
+		this.limit += places;
+		this.probeRound = { places };
+		// The place just freed is refilled in the same breath and races the new ones for the API's
+		// places: it is judged with them (else a probe that won the race would hide the refill waiting).
+		this.probesPending = places + 1;
+	}
+
+	/** The account had no place for the round: its places go, and the next round is one place. */
+	private probeFailed(): void {
+		if (!this.probeRound) return;
+		this.limit = Math.max(1, this.limit - this.probeRound.places);
+		this.probeStep = 1;
+		this.endProbeRound();
+	}
+
+	private endProbeRound(): void {
+		for (const lease of this.running) lease.probe = false;
+		this.probeRound = undefined;
+		this.probesPending = 0;
+		this.cleanCompletions = 0;
 	}
 
 	rateLimited(atMs = Date.now()): void {
@@ -255,7 +282,6 @@ export class ConcurrencyWindow {
 	 */
 	private hold(lease: JobLease, atMs: number): void {
 		lease.held = true;
-		lease.probe = false;
 		lease.everHeld = true;
 		this.cleanCompletions = 0;
 		if (!this.settled) {
@@ -263,6 +289,7 @@ export class ConcurrencyWindow {
 			this.settledAtMs = atMs;
 		}
 		if (this.fixed) return;
+		if (lease.probe) return this.probeFailed();
 		const fromLearningRound = (lease.submittedAtMs ?? 0) <= this.settledAtMs;
 		this.limit = fromLearningRound ? Math.max(1, Math.min(this.limit, this.startedLeases().length)) : Math.max(1, this.limit - 1);
 	}

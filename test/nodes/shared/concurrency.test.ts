@@ -17,6 +17,18 @@ function waitingRows(window: ConcurrencyWindow, count: number): Array<Promise<Jo
 	return Array.from({ length: count }, () => window.acquire(undefined));
 }
 
+/** 16 submitted at 0, every one QUEUED at the first look (0.5 s), rows waiting: the window asks to look at the account. */
+async function allQueuedAtFirstLook(waiting = 100) {
+	const window = new ConcurrencyWindow();
+	const first = await submit(window, 16, 0);
+	first.forEach((lease, i) => (lease.jobId = `ours-${i}`));
+	waitingRows(window, waiting);
+	first.forEach((lease) => window.observe(lease, 'QUEUED', undefined, 500));
+	expect(window.limit).toBe(16);
+	expect(window.takeAccountLook()).toBe(true);
+	return { window, first };
+}
+
 describe("the account's running-job window, learned from what the API does", () => {
 	beforeAll(() => setTimeScale(1));
 
@@ -50,13 +62,8 @@ describe("the account's running-job window, learned from what the API does", () 
 	});
 
 	it('a provider that starts jobs late (all QUEUED at first, nothing running on the account) lets the window double once, not more, until a job runs', async () => {
-		const window = new ConcurrencyWindow();
-		const first = await submit(window, 16, 0);
-		waitingRows(window, 100);
-		first.forEach((lease) => window.observe(lease, 'QUEUED', undefined, 500));
 		// Nothing of ours runs: first a look at what runs on the account, once.
-		expect(window.limit).toBe(16);
-		expect(window.takeAccountLook()).toBe(true);
+		const { window, first } = await allQueuedAtFirstLook();
 		expect(window.takeAccountLook()).toBe(false);
 		window.noteAccountRunning([]);
 		expect(window.limit).toBe(32);
@@ -68,12 +75,7 @@ describe("the account's running-job window, learned from what the API does", () 
 	});
 
 	it('all of ours QUEUED while other jobs of the account run (another n8n worker fills it): no growth', async () => {
-		const window = new ConcurrencyWindow();
-		const first = await submit(window, 16, 0);
-		first.forEach((lease, i) => (lease.jobId = `ours-${i}`));
-		waitingRows(window, 100);
-		first.forEach((lease) => window.observe(lease, 'QUEUED', undefined, 500));
-		expect(window.takeAccountLook()).toBe(true);
+		const { window, first } = await allQueuedAtFirstLook();
 		window.noteAccountRunning(['ours-3', 'theirs-1', 'theirs-2']);
 		first.forEach((lease) => window.observe(lease, 'QUEUED', undefined, 1000));
 		expect(window.limit).toBe(16);
@@ -81,21 +83,13 @@ describe("the account's running-job window, learned from what the API does", () 
 	});
 
 	it('the account list cannot be read: the window grows as before (blind, once)', async () => {
-		const window = new ConcurrencyWindow();
-		const first = await submit(window, 16, 0);
-		waitingRows(window, 100);
-		first.forEach((lease) => window.observe(lease, 'QUEUED', undefined, 500));
-		expect(window.takeAccountLook()).toBe(true);
+		const { window } = await allQueuedAtFirstLook();
 		window.noteAccountRunning(undefined);
 		expect(window.limit).toBe(32);
 	});
 
 	it('late start and a hidden cap of 3: once jobs run, the ones still queued behind them settle it at 3', async () => {
-		const window = new ConcurrencyWindow();
-		const leases = await submit(window, 16, 0);
-		waitingRows(window, 10);
-		leases.forEach((lease) => window.observe(lease, 'QUEUED', undefined, 500));
-		expect(window.takeAccountLook()).toBe(true);
+		const { window, first: leases } = await allQueuedAtFirstLook(10);
 		window.noteAccountRunning([]); // the provider's late start: nothing shows PROCESSING yet
 		leases.slice(0, 3).forEach((lease) => window.observe(lease, 'PROCESSING', 25, 3000));
 		leases.slice(3).forEach((lease) => window.observe(lease, 'QUEUED', undefined, 3000));
@@ -122,34 +116,56 @@ describe("the account's running-job window, learned from what the API does", () 
 			window.release(lease, true);
 		}
 		expect(window.limit).toBe(11);
-		// The place the limit gained went to the row waiting longest, and only that job is looked at early.
+		// The place the limit gained and the one just freed went to the rows waiting longest: they race
+		// for the API's places, so both are looked at early and judged together.
 		const granted = await Promise.all(waiting.slice(0, 41));
-		expect(granted.map((lease, index) => (lease.startCheck ? index : -1)).filter((index) => index >= 0)).toEqual([39]);
-		return { window, probe: granted[39], other: granted[30] };
+		expect(granted.map((lease, index) => (lease.startCheck ? index : -1)).filter((index) => index >= 0)).toEqual([39, 40]);
+		expect(granted.map((lease, index) => (lease.probe ? index : -1)).filter((index) => index >= 0)).toEqual([39, 40]);
+		return { window, probe: granted[40], other: granted[30] };
 	}
 
 	it('settled, it tries one more job after 4 × limit clean completions, and that job is looked at early', async () => {
 		await probeAfterFortyCompletions();
 	});
 
+	/** The probe (submitted at 5 s) seen running at 5.2 s; `other` (submitted at 1 s) ends `otherRanMs` later. */
+	async function probeSeenRunning(otherRanMs: number) {
+		const probed = await probeAfterFortyCompletions();
+		probed.window.submitted(probed.other, 1_000);
+		probed.window.submitted(probed.probe, 5_000);
+		probed.window.observe(probed.probe, 'PROCESSING', 3, 5_200);
+		probed.window.release(probed.other, true, otherRanMs);
+		return probed;
+	}
+	const inWindow = (window: ConcurrencyWindow) => [...(window as unknown as { running: Set<JobLease> }).running];
+
 	it('a probe first seen running after one of ours ended only took that place from the API queue: withdrawn', async () => {
-		const { window, probe, other } = await probeAfterFortyCompletions();
-		window.submitted(other, 1_000);
-		window.submitted(probe, 5_000);
-		window.observe(probe, 'PROCESSING', 3, 5_200);
 		// other ran 4.1 s from its submit: it ended at 5.1 s, between the probe's submit and its look.
-		window.release(other, true, 4_100);
+		const { window } = await probeSeenRunning(4_100);
 		expect(window.limit).toBe(10);
 	});
 
 	it('a probe seen running while every job of ours still ran is a place more: kept', async () => {
-		const { window, probe, other } = await probeAfterFortyCompletions();
-		window.submitted(other, 1_000);
-		window.submitted(probe, 5_000);
-		window.observe(probe, 'PROCESSING', 3, 5_200);
-		window.release(other, true, 4_300); // ended at 5.3 s, after the probe was seen running
-		window.release(probe, true, 15_000);
+		const { window, probe } = await probeSeenRunning(4_300); // other ended at 5.3 s, after the probe was seen running
 		expect(window.limit).toBe(11);
+		// The probe ran its course: two places more are tried at once, looked at early with the place
+		// the probe freed.
+		window.release(probe, true, 15_000);
+		expect(window.limit).toBe(13);
+		await new Promise((resolve) => setImmediate(resolve));
+		expect(inWindow(window).filter((lease) => lease.probe && lease.startCheck)).toHaveLength(3);
+	});
+
+	it('a round of two places that fails gives both back, and no job of it stays a probe', async () => {
+		const { window, probe } = await probeSeenRunning(4_300);
+		window.release(probe, true, 15_000); // 13: a round of two places
+		const probes = inWindow(window).filter((lease) => lease.probe);
+		probes[0].submittedAtMs = 20_000;
+		const ended = inWindow(window).find((lease) => !lease.probe)!;
+		ended.submittedAtMs = 10_000;
+		window.release(ended, true, 10_500); // ended at 20.5 s, while the first probe was not yet seen running
+		expect(window.limit).toBe(11);
+		expect(probes.map((lease) => lease.probe)).toEqual([false, false, false]);
 	});
 
 	it('a 429 halves the window, once for a burst of them', async () => {
