@@ -54,6 +54,9 @@ export const ACCOUNT_PAUSE_MAX_MS = RETRY_AFTER_MAX_MS;
 // Downloads of result images from the CDN.
 export const DOWNLOAD_TIMEOUT_MS = 120_000;
 export const DOWNLOAD_MAX_BYTES = 64 * 1024 * 1024;
+/** Image bytes one process stores at once (see storeBudget.ts); a download of unknown size counts as 16 MiB. */
+export const DOWNLOAD_STORE_BUDGET_BYTES = 48 * 1024 * 1024;
+export const DOWNLOAD_UNKNOWN_SIZE_BYTES = 16 * 1024 * 1024;
 export const REQUEST_TIMEOUT_MS = 60_000;
 
 // Uploads of reference images from binary properties (the API's limit is 25 MB).

@@ -2,8 +2,9 @@ import type { IBinaryData, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import type { ApiContext } from './api';
 import { bodyOrThrow, cancelSignalOf } from './api';
-import { DOWNLOAD_MAX_BYTES, DOWNLOAD_MAX_REDIRECTS, DOWNLOAD_TIMEOUT_MS } from './constants';
+import { DOWNLOAD_MAX_BYTES, DOWNLOAD_MAX_REDIRECTS, DOWNLOAD_STORE_BUDGET_BYTES, DOWNLOAD_TIMEOUT_MS, DOWNLOAD_UNKNOWN_SIZE_BYTES } from './constants';
 import { withRetry } from './retry';
+import { StoreBudget } from './storeBudget';
 import type { UrlPolicy } from './trustedUrls';
 import { checkImageUrl } from './trustedUrls';
 
@@ -151,6 +152,8 @@ async function getFollowingTrustedRedirects(ctx: ApiContext, url: URL, policy: U
 	}
 }
 
+const storing = new StoreBudget(DOWNLOAD_STORE_BUDGET_BYTES);
+
 async function downloadOnce(ctx: ApiContext, url: URL, policy: UrlPolicy, fileName: (extension: string) => string): Promise<IBinaryData> {
 	const { response, finalUrl } = await getFollowingTrustedRedirects(ctx, url, policy);
 	if (response.statusCode < 200 || response.statusCode >= 300) {
@@ -167,14 +170,20 @@ async function downloadOnce(ctx: ApiContext, url: URL, policy: UrlPolicy, fileNa
 	const counter = capStreamBytes(body, url.href, DOWNLOAD_MAX_BYTES);
 	const { mimeType, extension } = imageTypeOf(finalUrl.href, header(response.headers, 'content-type'));
 	let binary: IBinaryData;
+	let released: (() => void) | undefined;
 	try {
+		// The response waits, unread, until the process has room to store it.
+		released = await storing.acquire(expectedBytes > 0 ? expectedBytes : DOWNLOAD_UNKNOWN_SIZE_BYTES, cancelSignalOf(ctx));
 		binary = await ctx.helpers.prepareBinaryData(
 			response.body as Parameters<typeof ctx.helpers.prepareBinaryData>[0],
 			fileName(extension),
 			mimeType,
 		);
 	} catch (error) {
+		if (!released) discard(response.body);
 		throw counter.over ?? error;
+	} finally {
+		released?.();
 	}
 	if (counter.over) throw counter.over;
 	const storedBytes = (binary as IBinaryData & { bytes?: number }).bytes;

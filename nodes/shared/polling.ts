@@ -5,7 +5,7 @@ import type { ParsedJob } from './job';
 import { isTerminal, parseJob } from './job';
 import { apiDurationMs, durationQuantileMs, isWarm, recordDuration } from './jobDurations';
 import { inStartPhase, nextPollAtMs } from './pollSchedule';
-import { CancelledError, pause } from './retry';
+import { pause, throwIfCancelled } from './retry';
 
 export class JobWaitTimeoutError extends Error {
 	constructor(readonly job: ParsedJob, readonly waitedMs: number) {
@@ -18,15 +18,14 @@ export function getJob(ctx: ApiContext, jobId: string): Promise<unknown> {
 	return apiframeRequest(ctx, { method: 'GET', path: `/v2/jobs/${encodeURIComponent(jobId)}`, idempotent: true });
 }
 
-/** The account's jobs running now (the first page: enough to tell whether others run). */
+/** The account's jobs running now (the first page: enough to tell whether others run); undefined when unreadable. */
 async function runningJobIds(ctx: ApiContext): Promise<string[] | undefined> {
-	try {
-		const page = await apiframeRequest<{ jobs?: Array<{ id?: unknown }> }>(ctx, { method: 'GET', path: '/v2/jobs', qs: { status: 'PROCESSING', limit: 100 }, idempotent: true });
-		return (page?.jobs ?? []).map((job) => String(job.id));
-	} catch (error) {
-		if (error instanceof CancelledError) throw error;
-		return undefined;
-	}
+	const ids = await apiframeRequest<{ jobs?: Array<{ id?: unknown }> }>(ctx, { method: 'GET', path: '/v2/jobs', qs: { status: 'PROCESSING', limit: 100 }, idempotent: true }).then(
+		(page) => (page?.jobs ?? []).map((job) => String(job.id)),
+		() => undefined,
+	);
+	throwIfCancelled(cancelSignalOf(ctx));
+	return ids;
 }
 
 export interface WaitOptions {
