@@ -3,18 +3,19 @@
  * Postgres and Redis (scripts/queue/stack.ts), binary data in the database — with this package
  * installed in every process.
  * - Q1: 1,000 rows, two executions of 500 started through the webhook process, one per worker,
- *   against one account capped at 20 running jobs it does not report: wall ÷ (ceil(1000 / 20) × L),
+ *   against one account capped at 25 running jobs it does not report: wall ÷ (ceil(1000 / 25) × L),
  *   rows lost, jobs created, each process's peak RSS (VmHWM).
  * - Q2 (S3 in database mode): 50 rows of 4K PNG (the same ~23 MiB file as S3) in one execution on
  *   a worker: the worker's peak RSS growth ÷ the image bytes it stored.
- * Jobs take L = 15 s simulated at time scale 0.2 (3 s): the node runs at real time inside n8n, so
+ * Jobs take L = 15 s simulated at time scale 0.4 (6 s): the node runs at real time inside n8n, so
  * only the provider is faster; its cold looks (3 s, 7.5 s…) are tuned to 15 s and cost Q1's first round.
  */
 import * as fs from 'fs';
 
 import { startQueueStack, type QueueStack } from '../scripts/queue/stack';
-import { prepareN8n } from '../test/e2e/n8n';
+import { freePort, prepareN8n } from '../test/e2e/n8n';
 import { callWebhook, createCredential, createWorkflow, getExecution, nodeItems, publish, waitForExecutions } from '../test/e2e/queue/rest';
+import { jobLogFigures, type JobLogFigures } from '../test/e2e/queue/jobLog';
 import { batchWorkflow } from '../test/e2e/queue/workflows';
 import { startSimulator, type Simulator } from '../test/simulator';
 import { realisticPng } from './bigPng';
@@ -22,7 +23,7 @@ import { SIMULATED_LATENCY_MS } from './config';
 import { serveFiles } from './s3';
 import { round } from './stats';
 
-export const QUEUE = { rows: 1000, executions: 2, cap: 20, timeScale: 0.2, s3Rows: 50 };
+export const QUEUE = { rows: Number(process.env.BENCH_QUEUE_ROWS ?? 1000), executions: 2, cap: 25, timeScale: 0.4, s3Rows: 50 };
 
 export interface ProcessMemory {
 	label: string;
@@ -32,8 +33,8 @@ export interface ProcessMemory {
 
 export interface QueueModeResult {
 	settings: typeof QUEUE & { latencyMs: number; idealMs: number };
-	q1: { wallMs: number; ratio: number; rowsOut: number; rowsLost: number; jobs: number; status409: number; status429: number; requestsPerJob: number; executionsByWorker: Record<string, number>; memory: ProcessMemory[] };
-	q2: { rowsOut: number; imageBytes: number; workerPeakGrowthMiB: number; share: number; memory: ProcessMemory[] };
+	q1: { wallMs: number; ratio: number; rowsOut: number; rowsLost: number; jobs: number; status409: number; status429: number; requestsPerJob: number; executionsByWorker: Record<string, number>; executionMs: number[]; jobLog: JobLogFigures; memory: ProcessMemory[] };
+	q2: { rowsOut: number; errors: string[]; imageBytes: number; workerPeakGrowthMiB: number; share: number; memory: ProcessMemory[] };
 }
 
 const MiB = 1024 * 1024;
@@ -75,7 +76,9 @@ async function batch(stack: QueueStack, sim: Simulator, name: string, path: stri
 	const rowsOut = items.filter((i) => i.json.status === 'COMPLETED' && i.binary?.data).length;
 	const workers: Record<string, number> = {};
 	for (const e of done) workers[stack.workerOf(String(e.id)) ?? 'unknown'] = (workers[stack.workerOf(String(e.id)) ?? 'unknown'] ?? 0) + 1;
-	return { wallMs, rowsOut, workers };
+	const executionMs = done.map((e) => Date.parse(e.stoppedAt!) - Date.parse(e.startedAt!));
+	const errors = [...done.map((e) => e.data?.resultData?.error?.message), ...items.map((i) => i.json.error)].filter(Boolean).map(String);
+	return { wallMs, rowsOut, workers, executionMs, errors: [...new Set(errors)].slice(0, 3) };
 }
 
 export async function runQueueMode(log: (line: string) => void): Promise<QueueModeResult> {
@@ -85,8 +88,10 @@ export async function runQueueMode(log: (line: string) => void): Promise<QueueMo
 	const sim = await startSimulator({ host: '127.0.0.1', port: 0, timeScale: QUEUE.timeScale, latencyMs: SIMULATED_LATENCY_MS, latencySpreadMs: 0, imageScale: 1 / 32, maxConcurrentJobs: QUEUE.cap, reportConcurrencyLimit: false });
 	const big = realisticPng();
 	const cdn = await serveFiles(big);
-	const bigSim = await startSimulator({ host: '127.0.0.1', port: 0, timeScale: QUEUE.timeScale, latencyMs: SIMULATED_LATENCY_MS, latencySpreadMs: 0, imageScale: 1 / 32, publicUrl: cdn.url });
-	cdn.setUpstream(bigSim.url);
+	// Its url is the public one (the CDN stand-in in front of it): the stand-in forwards to the port.
+	const bigSimPort = await freePort();
+	const bigSim = await startSimulator({ host: '127.0.0.1', port: bigSimPort, timeScale: QUEUE.timeScale, latencyMs: SIMULATED_LATENCY_MS, latencySpreadMs: 0, imageScale: 1 / 32, publicUrl: cdn.url });
+	cdn.setUpstream(`http://127.0.0.1:${bigSimPort}`);
 	const stack = await startQueueStack({ paths, workers: 2, workerConcurrency: 10, webhookProcesses: 1, log: (line) => log(`  [queue] ${line}`) });
 	try {
 		const q1 = await measured(stack, () => batch(stack, sim, 'q1', 'q1-rows', 'c0000000-0000-4000-8000-000000000001', QUEUE.rows / QUEUE.executions, QUEUE.executions, { outputFormat: 'png' }));
@@ -102,6 +107,8 @@ export async function runQueueMode(log: (line: string) => void): Promise<QueueMo
 			status429: requests.filter((r) => r.status === 429).length,
 			requestsPerJob: round(requests.filter((r) => r.path.startsWith('/v2/') || r.path.startsWith('/files/')).length / Math.max(1, jobs.length), 2),
 			executionsByWorker: q1.result.workers,
+			executionMs: q1.result.executionMs,
+			jobLog: jobLogFigures(jobs),
 			memory: q1.memory,
 		};
 		log(`  Q1 1,000 rows over two workers: wall/limit ${q1Result.ratio}, ${q1Result.jobs} jobs, ${q1Result.rowsLost} rows lost, ${q1Result.status429} × 429`);
@@ -110,7 +117,8 @@ export async function runQueueMode(log: (line: string) => void): Promise<QueueMo
 		const worker = Object.keys(q2.result.workers)[0];
 		const workerMemory = q2.memory.find((m) => m.label === worker);
 		const growth = workerMemory ? round(workerMemory.peakRssMiB - workerMemory.rssBeforeMiB, 1) : NaN;
-		const q2Result = { rowsOut: q2.result.rowsOut, imageBytes, workerPeakGrowthMiB: growth, share: round((growth * MiB) / imageBytes, 4), memory: q2.memory };
+		const q2Result = { rowsOut: q2.result.rowsOut, errors: q2.result.errors, imageBytes, workerPeakGrowthMiB: growth, share: round((growth * MiB) / imageBytes, 4), memory: q2.memory };
+		if (q2.result.errors.length) log(`  Q2 errors: ${q2.result.errors.join(' | ')}`);
 		log(`  Q2 50 rows of 4K PNG, database mode: ${worker} peak RSS growth ${growth} MiB = ${round(q2Result.share * 100, 1)}% of ${round(imageBytes / MiB, 1)} MiB`);
 		return { settings: { ...QUEUE, latencyMs, idealMs }, q1: q1Result, q2: q2Result };
 	} finally {
