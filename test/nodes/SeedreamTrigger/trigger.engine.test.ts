@@ -1,76 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
-
-import { cleanupHarness, readBinary, runWebhook } from '../../harness';
+import { cleanupHarness, readBinary } from '../../harness';
 import type { Simulator } from '../../simulator';
 import { signWebhook, startSimulator } from '../../simulator';
 import { imageSize } from '../../support/imageSize';
 import { waitFor } from '../../support/waiting';
-import {
-	credentialType,
-	generateParameters,
-	rows,
-	runSeedream,
-	TEST_IMAGE_SCALE,
-	TEST_TIME_SCALE,
-	TRIGGER_TYPE,
-	triggerNodeType,
-	useTestTimeScale,
-} from '../../support/seedream';
-
-interface Received {
-	status?: number;
-	body?: unknown;
-	items?: INodeExecutionData[];
-	event?: string;
-}
-
-/** A stand-in for n8n's webhook server: each POST runs the trigger's webhook() through n8n-core. */
-class TriggerReceiver {
-	readonly received: Received[] = [];
-	staticData: IDataObject = {};
-	parameters: INode['parameters'] = { events: ['completed', 'failed'] };
-	private server?: Server;
-	url = '';
-
-	constructor(private readonly sim: Simulator) {}
-
-	async start(): Promise<void> {
-		this.server = createServer((req, res) => {
-			const chunks: Buffer[] = [];
-			req.on('data', (chunk: Buffer) => chunks.push(chunk));
-			req.on('end', () => {
-				void this.deliver(Buffer.concat(chunks), req.headers as Record<string, string>).then((outcome) => {
-					res.writeHead(outcome.status ?? 200, { 'content-type': 'application/json' });
-					res.end(JSON.stringify(outcome.body ?? {}));
-				});
-			});
-		});
-		await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-		this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}/webhook/seedream`;
-	}
-
-	async deliver(body: Buffer, headers: Record<string, string>): Promise<Received> {
-		const result = await runWebhook({
-			nodeType: triggerNodeType,
-			credentialTypes: [credentialType],
-			credentials: { apiframeApi: { apiKey: this.sim.apiKey, baseUrl: this.sim.url } },
-			node: { id: 'trigger-1', name: 'Seedream Trigger', type: TRIGGER_TYPE, typeVersion: 1, position: [0, 0], parameters: this.parameters, webhookId: 'hook-1' },
-			workflowStaticData: this.staticData,
-			request: { method: 'POST', headers, body },
-		});
-		this.staticData = result.staticData;
-		const outcome: Received = { status: result.responseStatus, body: result.responseBody, items: result.items?.[0], event: headers['x-webhook-event'] };
-		this.received.push(outcome);
-		return outcome;
-	}
-
-	async stop(): Promise<void> {
-		await new Promise<void>((resolve) => this.server?.close(() => resolve()));
-	}
-}
+import { generateParameters, rows, runSeedream, TEST_IMAGE_SCALE, TEST_TIME_SCALE, useTestTimeScale } from '../../support/seedream';
+import { TriggerReceiver } from './receiver';
 
 describe('Seedream Trigger receiving real deliveries from the simulator', () => {
 	let sim: Simulator;
@@ -84,9 +18,7 @@ describe('Seedream Trigger receiving real deliveries from the simulator', () => 
 	});
 	beforeEach(() => {
 		sim.reset();
-		receiver.received.length = 0;
-		receiver.staticData = {};
-		receiver.parameters = { events: ['completed', 'failed'] };
+		receiver.reset();
 	});
 	afterAll(async () => {
 		await receiver.stop();
