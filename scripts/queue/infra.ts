@@ -185,6 +185,17 @@ function tail(file: string, chars = 3000): string {
 }
 
 /** Signals the group, waits up to graceMs, then SIGKILLs what is left; untracks the child. */
+/** A server's stop(): end its process group, delete its folder; the same promise on every call. */
+function stopOnce(child: ChildProcess, signal: NodeJS.Signals, graceMs: number, dir: string): () => Promise<void> {
+	let stopping: Promise<void> | undefined;
+	return () =>
+		(stopping ??= (async () => {
+			await endGroup(child, signal, graceMs);
+			fs.rmSync(dir, { recursive: true, force: true });
+			forgetOnExit(dir);
+		})());
+}
+
 async function endGroup(child: ChildProcess, signal: NodeJS.Signals, graceMs: number): Promise<void> {
 	const pid = child.pid;
 	if (!pid) return;
@@ -315,7 +326,6 @@ export async function startPostgres(opts: PostgresOptions): Promise<PostgresServ
 	const database = opts.database ?? 'n8n';
 	const user = opts.user ?? 'n8n';
 	const password = randomBytes(12).toString('hex');
-	let stopping: Promise<void> | undefined;
 	const server: PostgresServer = {
 		host: '127.0.0.1',
 		port,
@@ -334,12 +344,7 @@ export async function startPostgres(opts: PostgresOptions): Promise<PostgresServ
 			DB_POSTGRESDB_SCHEMA: 'public',
 		},
 		// SIGINT = Postgres's "fast" shutdown: clients are disconnected, no checkpoint wait worth having.
-		stop: () =>
-			(stopping ??= (async () => {
-				await endGroup(child, 'SIGINT', 10_000);
-				fs.rmSync(dir, { recursive: true, force: true });
-				forgetOnExit(dir);
-			})()),
+		stop: stopOnce(child, 'SIGINT', 10_000, dir),
 	};
 
 	const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
@@ -422,19 +427,13 @@ export async function startRedis(opts: RedisOptions): Promise<RedisServer> {
 	track(child);
 	let exited: number | null | undefined;
 	child.once('exit', (code) => (exited = code));
-	let stopping: Promise<void> | undefined;
 	const server: RedisServer = {
 		host: '127.0.0.1',
 		port,
 		dir,
 		logFile,
 		n8nEnv: { QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(port) },
-		stop: () =>
-			(stopping ??= (async () => {
-				await endGroup(child, 'SIGTERM', 5_000);
-				fs.rmSync(dir, { recursive: true, force: true });
-				forgetOnExit(dir);
-			})()),
+		stop: stopOnce(child, 'SIGTERM', 5_000, dir),
 	};
 	const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
 	while (!(await redisPing('127.0.0.1', port))) {

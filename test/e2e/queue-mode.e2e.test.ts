@@ -356,7 +356,7 @@ describe('n8n-nodes-seedream in n8n 2.41.1 queue mode (main + 2 workers + webhoo
 		// Each worker starts at 16 (the window's safe start) and, seeing its jobs wait while the other
 		// worker's run (the account's job list), does not grow: 32 at most, not 16 + 32 as before.
 		const perExecutionPeaks = executions.map((e) => jobLogFigures(jobs.filter((j) => nodeItems(e, 'Seedream').some((item) => item.json.jobId === j.id))).peakInFlight);
-		expect(perExecutionPeaks.map((peak) => peak <= 16)).toEqual([true, true]);
+		expect(perExecutionPeaks).toEqual([16, 16]);
 		expect(log.peakInFlight).toBeLessThanOrEqual(32);
 		Object.assign(figures.capPair, {
 			executions: executions.map((e, i) => {
