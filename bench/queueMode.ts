@@ -75,7 +75,10 @@ async function batch(stack: QueueStack, sim: Simulator, name: string, path: stri
 	const items = done.flatMap((e) => nodeItems(e, 'Seedream'));
 	const rowsOut = items.filter((i) => i.json.status === 'COMPLETED' && i.binary?.data).length;
 	const workers: Record<string, number> = {};
-	for (const e of done) workers[stack.workerOf(String(e.id)) ?? 'unknown'] = (workers[stack.workerOf(String(e.id)) ?? 'unknown'] ?? 0) + 1;
+	for (const e of done) {
+		const worker = stack.workerOf(String(e.id)) ?? 'unknown';
+		workers[worker] = (workers[worker] ?? 0) + 1;
+	}
 	const executionMs = done.map((e) => Date.parse(e.stoppedAt!) - Date.parse(e.startedAt!));
 	const errors = [...done.map((e) => e.data?.resultData?.error?.message), ...items.map((i) => i.json.error)].filter(Boolean).map(String);
 	return { wallMs, rowsOut, workers, executionMs, errors: [...new Set(errors)].slice(0, 3) };
