@@ -6,6 +6,12 @@ import { forgetAccounts } from '../../../dist/nodes/shared/accountLimits';
 
 /** Slower than the other engine tests (a 15 s job in 3 s): a poll delayed past a job's end by a busy machine would show the first round's queued jobs as started, and the window would rightly grow. */
 const TIME_SCALE = 0.2;
+/**
+ * A job "waited on the API" when it started more than a tenth of a job (1.5 s simulated, 300 ms
+ * here) after its submit: a busy machine's timers delay a start by tens of ms, a wait for a place
+ * lasts until some job ends.
+ */
+const WAITED_MS = 0.1 * 15_000 * TIME_SCALE;
 const prompts = (n: number) => Array.from({ length: n }, (_, i) => `a weather vane, angle ${i + 1}`);
 
 function spansOf(sim: Simulator) {
@@ -35,13 +41,13 @@ describe("the account's running-job limit, found from what the API does (/v2/me 
 		expect(spans).toHaveLength(30);
 		// A job waited on the API when it started only after one of ours had finished.
 		const firstEnd = Math.min(...spans.map((span) => span.end));
-		const waited = spans.filter((span) => span.start >= firstEnd && span.start - span.created > 50);
+		const waited = spans.filter((span) => span.start >= firstEnd && span.start - span.created > WAITED_MS);
 		const firstSixteen = [...spans].sort((a, b) => a.created - b.created).slice(0, 16);
 		expect(waited.filter((span) => firstSixteen.includes(span))).toHaveLength(6);
 		// Later, at most 2 of ours wait on the API at once: the window's probe for one more, and a job
 		// submitted into the place of one that ended but had not been looked at yet.
 		const later = spans.filter((span) => !firstSixteen.includes(span));
-		const waitingAt = (t: number) => later.filter((span) => span.created <= t && t < span.start - 50).length;
+		const waitingAt = (t: number) => later.filter((span) => span.created <= t && t < span.start - WAITED_MS).length;
 		expect(Math.max(0, ...later.map((span) => waitingAt(span.created)))).toBeLessThanOrEqual(2);
 		expect(mostAtOnce(spans)).toBe(10);
 		expect(sim.requests().filter((r) => r.path === '/v2/me').map((r) => r.status)).toEqual([200]);
@@ -87,6 +93,6 @@ describe("the account's running-job limit, found from what the API does (/v2/me 
 		expect(spans).toHaveLength(9);
 		expect(mostAtOnce(spans)).toBe(3);
 		// Each job started as soon as it was submitted: the node, not the API's queue, held the others back.
-		expect(spans.filter((span) => span.start - span.created > 150)).toEqual([]);
+		expect(spans.filter((span) => span.start - span.created > WAITED_MS)).toEqual([]);
 	});
 });
