@@ -1,7 +1,7 @@
-import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestOptions, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { normalizeBaseUrl } from '../../shared/api';
-import { CREDENTIAL_TYPE, SEEDREAM_MODEL_ID, SEEDREAM_MODELS } from '../../shared/constants';
+import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, SEEDREAM_MODEL_ID, SEEDREAM_MODELS } from '../../shared/constants';
 
 function creditsText(entry: IDataObject): string {
 	const min = Number(entry.costMin);
@@ -33,22 +33,27 @@ export function modelOptionsFromCatalog(catalog: unknown): INodePropertyOptions[
 	return options.length ? options : builtInModelOptions();
 }
 
+function catalogRequest(baseUrl: string): IHttpRequestOptions {
+	// No retries here: a dropdown should fall back to the built-in list at once.
+	return { method: 'GET', baseURL: baseUrl, url: '/v2/models', qs: { modality: 'image' }, json: true, timeout: 10_000 };
+}
+
+/** Apiframe's own catalog, for when no credential is picked yet: it is public, so no key is sent. */
+async function publicCatalog(this: ILoadOptionsFunctions): Promise<unknown> {
+	return await this.helpers.httpRequest(catalogRequest(DEFAULT_BASE_URL));
+}
+
 /**
- * Model field options from `GET /v2/models?modality=image` (public; asked at the credential's Base
- * URL so proxies and the simulator answer), the built-in list when it fails.
+ * Model field options from `GET /v2/models?modality=image`, the built-in list when it fails.
+ * With a credential it is asked at the credential's Base URL (proxies and the simulator answer);
+ * without one (the editor shows the field before a credential is picked) at Apiframe itself.
  */
 export async function getSeedreamModels(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const credentials = await this.getCredentials(CREDENTIAL_TYPE).catch(() => ({}) as IDataObject);
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE).catch(() => undefined);
 	try {
-		// No retries here: a dropdown should fall back to the built-in list at once.
-		const catalog = await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, {
-			method: 'GET',
-			baseURL: normalizeBaseUrl(credentials.baseUrl),
-			url: '/v2/models',
-			qs: { modality: 'image' },
-			json: true,
-			timeout: 10_000,
-		});
+		const catalog = credentials
+			? await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, catalogRequest(normalizeBaseUrl(credentials.baseUrl)))
+			: await publicCatalog.call(this);
 		return modelOptionsFromCatalog(catalog);
 	} catch {
 		return builtInModelOptions();
