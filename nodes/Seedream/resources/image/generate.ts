@@ -75,7 +75,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Widescreen (16:9)', value: '16:9' },
 		],
 		default: '1:1',
-		description: 'Shape of the image; at 2K, 1:1 is 2048×2048 and 16:9 is 2560×1440',
+		description: 'Shape of the image; with Seedream 4.5 at 2K, 1:1 is 2048×2048 and 16:9 is 2560×1440',
 		displayOptions: { show: showOnlyForGenerate },
 		routing: { send: param('aspect_ratio') },
 	},
@@ -86,7 +86,7 @@ export const description: INodeProperties[] = [
 		options: [
 			{ name: '2K', value: '2K', description: 'About 2048 pixels on the long side' },
 			{ name: '4K', value: '4K', description: 'About 4096 pixels on the long side' },
-			{ name: 'Custom', value: 'custom', description: 'Width and height of your choice, 1024–4096 pixels' },
+			{ name: 'Custom', value: 'custom', description: 'Width and height of your choice: 1024–4096 pixels for Seedream 4.5, 512–4096 for the other models' },
 		],
 		default: '2K',
 		displayOptions: { show: showOnlyForGenerate },
