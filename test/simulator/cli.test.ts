@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { http } from '../support/http';
 import { parseArgs } from './cli';
 
 describe('parseArgs', () => {
@@ -71,9 +72,9 @@ test('the CLI prints its URL and key, serves the API and exits cleanly on SIGTER
 		const key = /API key: (afk_\S+)/.exec(ready)?.[1];
 		expect(url).toBeDefined();
 		expect(ready).toContain('curl');
-		const me = await fetch(`${url}/v2/me`, { headers: { 'X-API-Key': key as string } });
+		const me = await http.get<{ team: { credits: number } }>(`${url}/v2/me`, { headers: { 'X-API-Key': key as string } });
 		expect(me.status).toBe(200);
-		expect(((await me.json()) as { team: { credits: number } }).team.credits).toBe(40);
+		expect(me.data.team.credits).toBe(40);
 		child.kill('SIGTERM');
 		expect(await exited).toBe(0);
 	} finally {

@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import { http as client } from '../support/http';
 import type { Simulator } from './index';
 import { body, call, download, generate, runJob, start } from './helpers';
 
@@ -77,7 +78,7 @@ describe('error faults answer before normal handling', () => {
 		await expect(call(sim, 'GET', '/v2/me')).rejects.toThrow();
 		expect(Date.now() - t0).toBeGreaterThanOrEqual(280);
 		const t1 = Date.now();
-		await expect(fetch(`${sim.url}/v2/me`, { headers: { 'X-API-Key': sim.apiKey }, signal: AbortSignal.timeout(50) })).rejects.toThrow();
+		await expect(client.get(`${sim.url}/v2/me`, { headers: { 'X-API-Key': sim.apiKey }, timeout: 50 })).rejects.toThrow();
 		expect(Date.now() - t1).toBeLessThan(250);
 		expect((await call(sim, 'GET', '/v2/me')).status).toBe(200);
 	});
@@ -175,7 +176,7 @@ describe('admin views', () => {
 	test('multipart bodies are summarised', async () => {
 		const form = new FormData();
 		form.append('file', new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0])]), 'x.png');
-		await fetch(`${sim.url}/v2/uploads`, { method: 'POST', body: form, headers: { 'X-API-Key': sim.apiKey } });
+		await client.post(`${sim.url}/v2/uploads`, form, { headers: { 'X-API-Key': sim.apiKey } });
 		expect(sim.requests()[0].body).toMatch(/^<multipart \d+ bytes>$/);
 	});
 

@@ -1,6 +1,8 @@
 /** Shared test helpers: a fast simulator, a small JSON client, polling. */
+import type { AxiosHeaders } from 'axios';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { download as downloadBytes, header, headersOf, http as client } from '../support/http';
 import { startSimulator, type Simulator, type SimulatorOptions } from './index';
 
 /** 15 s jobs take ~75 ms, 2048 px images are 64 px. */
@@ -12,7 +14,8 @@ export function start(opts: SimulatorOptions = {}): Promise<Simulator> {
 
 export interface Res {
 	status: number;
-	headers: Headers;
+	/** `get(name)`, case-insensitive. */
+	headers: AxiosHeaders;
 	// eslint-disable-next-line @typescript-eslint/no-explicit-any
 	json: any;
 	text: string;
@@ -32,15 +35,16 @@ export async function call(
 		body = JSON.stringify(o.body);
 		headers['Content-Type'] = 'application/json';
 	}
-	const r = await fetch(`${sim.url}${path}`, { method, headers, body });
-	const text = await r.text();
+	// The text as sent, parsed here: a test may assert on a body that is not JSON.
+	const r = await client.request<string>({ method, url: `${sim.url}${path}`, headers, data: body, responseType: 'text' });
+	const text = r.data;
 	let json: unknown = undefined;
 	try {
 		json = JSON.parse(text);
 	} catch {
 		// not JSON; text is there
 	}
-	return { status: r.status, headers: r.headers, json, text };
+	return { status: r.status, headers: headersOf(r), json, text };
 }
 
 export function generate(sim: Simulator, body: unknown, o: { headers?: Record<string, string>; key?: string | null } = {}): Promise<Res> {
@@ -75,9 +79,8 @@ export async function runJob(sim: Simulator, b: unknown): Promise<any> {
 }
 
 export async function download(url: string): Promise<{ status: number; type: string | null; length: string | null; bytes: Buffer }> {
-	const r = await fetch(url);
-	const bytes = Buffer.from(await r.arrayBuffer());
-	return { status: r.status, type: r.headers.get('content-type'), length: r.headers.get('content-length'), bytes };
+	const r = await downloadBytes(url);
+	return { status: r.status, type: header(r, 'content-type'), length: header(r, 'content-length'), bytes: r.bytes };
 }
 
 export interface Received {

@@ -1,5 +1,6 @@
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { header, http } from '../support/http';
 import type { Simulator } from './index';
 import { body, call, download, generate, runJob, start } from './helpers';
 
@@ -23,8 +24,9 @@ async function upload(sim: Simulator, bytes: Buffer, type = 'image/png', field =
 	const form = new FormData();
 	form.append(field, new Blob([new Uint8Array(bytes)], { type }), 'ref.png');
 	const headers: Record<string, string> = key ? { 'X-API-Key': key } : {};
-	const r = await fetch(`${sim.url}/v2/uploads`, { method: 'POST', body: form, headers });
-	return { status: r.status, json: await r.json() };
+	// axios streams a FormData body (multipart, with its length) rather than building it in memory.
+	const r = await http.post(`${sim.url}/v2/uploads`, form, { headers });
+	return { status: r.status, json: r.data };
 }
 
 let sim: Simulator;
@@ -113,11 +115,11 @@ describe('files', () => {
 	test('need no API key; unknown or wrong-extension files 404', async () => {
 		const job = await runJob(sim, body());
 		const url: string = job.result.images[0];
-		expect((await fetch(url)).status).toBe(200);
-		const head = await fetch(url, { method: 'HEAD' });
+		expect((await download(url)).status).toBe(200);
+		const head = await http.head<Buffer>(url, { responseType: 'arraybuffer' });
 		expect(head.status).toBe(200);
-		expect(Number(head.headers.get('content-length'))).toBeGreaterThan(0);
-		expect((await head.arrayBuffer()).byteLength).toBe(0);
+		expect(Number(header(head, 'content-length'))).toBeGreaterThan(0);
+		expect(head.data.length).toBe(0);
 		expect((await download(url.replace(/\.jpg$/, '.png'))).status).toBe(404);
 		expect((await download(url.replace(/-1\.jpg$/, '-2.jpg'))).status).toBe(404);
 		expect((await download(`${sim.url}/files/00000000-0000-4000-8000-000000000000-1.jpg`)).status).toBe(404);
