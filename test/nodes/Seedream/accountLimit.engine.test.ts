@@ -1,6 +1,7 @@
 import { cleanupHarness } from '../../harness';
 import type { Simulator } from '../../simulator';
 import { startSimulator } from '../../simulator';
+import { http } from '../../support/http';
 import { generateParameters, rows, runSeedream, TEST_IMAGE_SCALE, useTestTimeScale } from '../../support/seedream';
 import { forgetAccounts } from '../../../dist/nodes/shared/accountLimits';
 
@@ -72,8 +73,8 @@ describe("the account's running-job limit, found from what the API does (/v2/me 
 		// Another worker's 10 jobs hold every place of the account (same key, submitted straight to the API).
 		const theirs = await Promise.all(
 			prompts(10).map(async (prompt) => {
-				const res = await fetch(`${sim.url}/v2/images/generate`, { method: 'POST', headers: { 'x-api-key': sim.apiKey, 'content-type': 'application/json' }, body: JSON.stringify({ model: 'seedream-4.5', prompt: `theirs: ${prompt}` }) });
-				return ((await res.json()) as { jobId: string }).jobId;
+				const res = await http.post<{ jobId: string }>(`${sim.url}/v2/images/generate`, { model: 'seedream-4.5', prompt: `theirs: ${prompt}` }, { headers: { 'x-api-key': sim.apiKey } });
+				return res.data.jobId;
 			}),
 		);
 		expect(theirs).toHaveLength(10);

@@ -3,6 +3,7 @@ import type { IDataObject, IHttpRequestOptions, ILoadOptionsFunctions, INodePara
 import { Seedream } from '../../../dist/nodes/Seedream/Seedream.node';
 import type { Simulator } from '../../simulator';
 import { startSimulator } from '../../simulator';
+import { http, isOk } from '../../support/http';
 import { imageSize } from '../../support/imageSize';
 import { generateParameters, rows, runSeedream, submitsOf, TEST_IMAGE_SCALE, useSimulator } from '../../support/seedream';
 
@@ -14,12 +15,19 @@ const px = (n: number) => Math.max(1, Math.round(n * TEST_IMAGE_SCALE));
  */
 function loadOptionsContext(sim: Simulator): ILoadOptionsFunctions {
 	const credentials = { apiKey: sim.apiKey, baseUrl: sim.url };
+	// n8n-core turns these options into an axios request the same way: baseURL + url, qs as params,
+	// and a non-2xx answer thrown ("Request failed with status code …").
 	const httpRequestWithAuthentication = async (_type: string, request: IHttpRequestOptions) => {
-		const url = new URL(request.url, request.baseURL);
-		for (const [name, value] of Object.entries((request.qs ?? {}) as IDataObject)) url.searchParams.set(name, String(value));
-		const response = await fetch(url, { method: request.method ?? 'GET', headers: { 'X-API-Key': credentials.apiKey } });
-		if (!response.ok) throw new Error(`Request failed with status code ${response.status}`);
-		return await response.json();
+		const response = await http.request({
+			method: request.method ?? 'GET',
+			baseURL: request.baseURL,
+			url: request.url,
+			params: request.qs as IDataObject | undefined,
+			headers: { 'X-API-Key': credentials.apiKey },
+			timeout: request.timeout,
+			validateStatus: isOk,
+		});
+		return response.data;
 	};
 	return { getCredentials: async () => credentials, helpers: { httpRequestWithAuthentication } } as unknown as ILoadOptionsFunctions;
 }

@@ -1,3 +1,4 @@
+import { download } from '../../support/http';
 import { imageSize } from '../../support/imageSize';
 import { generateParameters, rows, runSeedream, submitsOf, TEST_IMAGE_SCALE, useSimulator } from '../../support/seedream';
 
@@ -136,7 +137,7 @@ describe('Image → Generate through n8n', () => {
 		expect(items).toHaveLength(20);
 		for (const item of items) {
 			// Every file is whole, despite the truncated downloads: byte for byte the CDN's file.
-			const original = Buffer.from(await (await fetch(String((item.json.imageUrls as string[])[0]))).arrayBuffer());
+			const { bytes: original } = await download(String((item.json.imageUrls as string[])[0]));
 			expect((await result.binary(item)).equals(original)).toBe(true);
 		}
 		expect(sim.jobs()).toHaveLength(20);
