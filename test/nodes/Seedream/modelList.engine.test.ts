@@ -13,6 +13,7 @@ import { cleanupHarness, HarnessCredentialsHelper, HarnessNodeTypes } from '../.
 import { buildAdditionalData } from '../../harness/additional-data';
 import { ensureEnvironment } from '../../harness/environment';
 import { startSimulator, type Simulator } from '../../simulator';
+import { http } from '../../support/http';
 
 const SEEDREAM_TYPE = 'n8n-nodes-seedream.seedream';
 
@@ -90,7 +91,7 @@ describe("the Model field's list in n8n-core's load-options context", () => {
 		const ctx = context();
 		await expect(ctx.getCredentials('apiframeApi')).rejects.toThrow(); // what n8n does for a node with none
 		// The one request that would leave the machine is answered here, with the simulator's catalog.
-		const catalog = await (await fetch(`${sim.url}/v2/models?modality=image`)).json();
+		const catalog = (await http.get(`${sim.url}/v2/models`, { params: { modality: 'image' } })).data;
 		const httpRequest = jest.spyOn(ctx.helpers, 'httpRequest').mockResolvedValue(catalog);
 		const withAuthentication = jest.spyOn(ctx.helpers, 'httpRequestWithAuthentication');
 		expect(await modelOptions(ctx)).toEqual(CATALOG);
