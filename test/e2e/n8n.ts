@@ -1,8 +1,9 @@
 /**
  * A throwaway real n8n (2.41.1 on Node 24) for e2e tests, the demo and the benchmark.
  *
- * Only Node built-ins and global fetch: this module runs under jest on Node 20 while n8n runs
- * on the Node 24 that scripts/n8n/install.sh puts in a cache folder outside git.
+ * Node built-ins and the tooling's HTTP client (../support/http.ts): this module runs under jest
+ * on Node 20 while n8n runs on the Node 24 that scripts/n8n/install.sh puts in a cache folder
+ * outside git.
  * Facts behind the choices: ../../../shared/n8n-notes.md.
  */
 import { spawn, type ChildProcess } from 'child_process';
@@ -11,7 +12,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-import { freePort, killGroup, live, sleep, stopGroup, track } from './processes';
+import type { AxiosHeaders, AxiosResponse } from 'axios';
+
+import { headersOf, http, isOk, retryWhileStarting } from '../support/http';
+import { freePort, killGroup, live, stopGroup, track } from './processes';
 
 export { freePort } from './processes';
 
@@ -303,24 +307,16 @@ export async function start(instance: N8nInstance, opts: { timeoutMs?: number } 
 	instance.process = child;
 	let exited: number | null | undefined;
 	child.once('exit', (code) => (exited = code));
-	const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
-	for (;;) {
-		if (exited !== undefined) {
-			instance.process = undefined;
-			await stopGroup(child, 2_000);
-			throw new Error(`n8n start exited with ${exited} before it was ready:\n${logTail(instance)}`);
-		}
-		try {
-			const res = await fetch(`${instance.baseUrl}/healthz/readiness`, { signal: AbortSignal.timeout(2_000) });
-			if (res.ok) break;
-		} catch {
-			// not listening yet
-		}
-		if (Date.now() > deadline) {
-			await stop(instance);
-			throw new Error(`n8n did not become ready within ${opts.timeoutMs ?? 120_000} ms:\n${logTail(instance)}`);
-		}
-		await sleep(250);
+	const timeoutMs = opts.timeoutMs ?? 120_000;
+	const answer = await awaitReadiness(`${instance.baseUrl}/healthz/readiness`, timeoutMs, () => exited !== undefined);
+	if (answer !== 'ready' && exited !== undefined) {
+		instance.process = undefined;
+		await stopGroup(child, 2_000);
+		throw new Error(`n8n start exited with ${exited} before it was ready:\n${logTail(instance)}`);
+	}
+	if (answer !== 'ready') {
+		await stop(instance);
+		throw new Error(`n8n did not become ready within ${timeoutMs} ms (${answer}):\n${logTail(instance)}`);
 	}
 	if (!instance.ownerManagedByEnv) await setupOwner(instance);
 	return instance.baseUrl;
@@ -345,30 +341,39 @@ export async function stopAll(): Promise<void> {
 	await Promise.all([...live].map((c) => stopGroup(c, 5_000)));
 }
 
-export interface RestResponse {
-	status: number;
-	body: any;
-	headers: Headers;
+/**
+ * GETs a readiness URL until it answers 2xx: 'ready', or what it last said when `timeoutMs` ran
+ * out or `exited()` turned true. Refused connections, resets, 2 s attempts with no answer and 503
+ * are n8n still starting (the client's start-up retry); another status ends the wait at once.
+ */
+async function awaitReadiness(url: string, timeoutMs: number, exited: () => boolean): Promise<string> {
+	try {
+		const res = await retryWhileStarting(() => http.get(url, { timeout: 2_000 }), { withinMs: timeoutMs, giveUpIf: exited });
+		return isOk(res.status) ? 'ready' : `it answered ${res.status}`;
+	} catch (err) {
+		return (err as Error).message;
+	}
 }
 
-async function rawRequest(instance: N8nInstance, method: string, route: string, body?: unknown): Promise<RestResponse> {
+export interface RestResponse {
+	status: number;
+	/** Parsed JSON, or the text when the body is not JSON. */
+	body: any;
+	/** `get(name)`, case-insensitive; `set-cookie` is an array. */
+	headers: AxiosHeaders;
+}
+
+function restHeaders(instance: N8nInstance, body: unknown): Record<string, string> {
 	const headers: Record<string, string> = { 'browser-id': instance.browserId };
 	if (body !== undefined) headers['content-type'] = 'application/json';
 	if (instance.cookie) headers.cookie = instance.cookie;
-	const res = await fetch(`${instance.baseUrl}${route}`, {
-		method,
-		headers,
-		body: body === undefined ? undefined : JSON.stringify(body),
-		signal: AbortSignal.timeout(60_000),
-	});
-	const text = await res.text();
-	let parsed: any = text;
-	try {
-		parsed = JSON.parse(text);
-	} catch {
-		// not JSON: keep the text
-	}
-	return { status: res.status, body: parsed, headers: res.headers };
+	return headers;
+}
+
+async function rawRequest(instance: N8nInstance, method: string, route: string, body?: unknown): Promise<RestResponse> {
+	// axios parses a JSON body and leaves any other as its text, as this function promises.
+	const res = await http.request({ method, url: `${instance.baseUrl}${route}`, headers: restHeaders(instance, body), data: body });
+	return { status: res.status, body: res.data, headers: headersOf(res) };
 }
 
 /** Without the env-managed owner (no bcryptjs found), the first owner is created through the UI's route. */
@@ -383,7 +388,8 @@ export async function login(instance: N8nInstance): Promise<string> {
 	const { email, password } = instance.owner;
 	const r = await rawRequest(instance, 'POST', '/rest/login', { emailOrLdapLoginId: email, password });
 	if (r.status !== 200) throw new Error(`POST /rest/login: ${r.status} ${JSON.stringify(r.body)}`);
-	const cookie = r.headers.getSetCookie().find((c) => c.startsWith('n8n-auth='));
+	const setCookie = (r.headers.get('set-cookie') ?? []) as string[];
+	const cookie = setCookie.find((c) => c.startsWith('n8n-auth='));
 	if (!cookie) throw new Error('POST /rest/login set no n8n-auth cookie');
 	instance.cookie = cookie.split(';')[0];
 	return instance.cookie;
@@ -457,7 +463,6 @@ export function spawnN8n(
 /** Polls `url` (e.g. `/healthz/readiness`) until it answers 2xx; fails early if the process exits. */
 export async function waitForReady(proc: N8nProcess, url: string, opts: { timeoutMs?: number } = {}): Promise<void> {
 	const timeoutMs = opts.timeoutMs ?? 120_000;
-	const deadline = Date.now() + timeoutMs;
 	const tailOf = () => {
 		try {
 			return fs.readFileSync(proc.logFile, 'utf8').slice(-4000);
@@ -465,17 +470,10 @@ export async function waitForReady(proc: N8nProcess, url: string, opts: { timeou
 			return '(no log)';
 		}
 	};
-	for (;;) {
-		if (proc.exitCode() !== undefined) throw new Error(`n8n ${proc.label} exited with ${proc.exitCode()} before it was ready:\n${tailOf()}`);
-		try {
-			const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-			if (res.ok) return;
-		} catch {
-			// not listening yet
-		}
-		if (Date.now() > deadline) throw new Error(`n8n ${proc.label} not ready at ${url} within ${timeoutMs} ms:\n${tailOf()}`);
-		await sleep(250);
-	}
+	const answer = await awaitReadiness(url, timeoutMs, () => proc.exitCode() !== undefined);
+	if (answer === 'ready') return;
+	if (proc.exitCode() !== undefined) throw new Error(`n8n ${proc.label} exited with ${proc.exitCode()} before it was ready:\n${tailOf()}`);
+	throw new Error(`n8n ${proc.label} not ready at ${url} within ${timeoutMs} ms (${answer}):\n${tailOf()}`);
 }
 
 /** Stops one spawned n8n process group (SIGTERM, then SIGKILL after graceMs); safe to call twice. */
@@ -484,17 +482,10 @@ export async function stopN8nProcess(proc: N8nProcess, graceMs = 15_000): Promis
 }
 
 /**
- * A logged-in request to the instance's REST API that hands back the raw Response (status,
- * headers, bytes): for binary downloads and for asserting non-2xx answers, which rest() throws on.
+ * A logged-in request to the instance's REST API that hands back the raw answer (status, headers,
+ * the body as bytes): for binary downloads and for asserting non-2xx answers, which rest() throws on.
  */
-export async function restFetch(instance: N8nInstance, method: string, route: string, body?: unknown): Promise<Response> {
+export async function restFetch(instance: N8nInstance, method: string, route: string, body?: unknown): Promise<AxiosResponse<Buffer>> {
 	if (!instance.cookie) await login(instance);
-	const headers: Record<string, string> = { 'browser-id': instance.browserId, cookie: instance.cookie! };
-	if (body !== undefined) headers['content-type'] = 'application/json';
-	return await fetch(`${instance.baseUrl}${route}`, {
-		method,
-		headers,
-		body: body === undefined ? undefined : JSON.stringify(body),
-		signal: AbortSignal.timeout(60_000),
-	});
+	return await http.request<Buffer>({ method, url: `${instance.baseUrl}${route}`, headers: restHeaders(instance, body), data: body, responseType: 'arraybuffer' });
 }

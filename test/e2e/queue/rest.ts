@@ -5,8 +5,9 @@
  */
 import * as path from 'path';
 
-import { listExecutions, n8nPaths, rest, restFetch, type N8nInstance } from '../n8n';
+import { header, http } from '../../support/http';
 import { sleep } from '../../support/waiting';
+import { listExecutions, n8nPaths, rest, restFetch, type N8nInstance } from '../n8n';
 
 /** n8n stores run data "flatted" (JSON with shared references): parsed with the flatted n8n itself uses. */
 let flatted: { parse(text: string): any } | undefined;
@@ -58,9 +59,8 @@ export async function runManually(main: N8nInstance, workflowId: string, trigger
 export async function callWebhook(url: string, body: unknown, timeoutMs = 20_000): Promise<{ status: number; body: string }> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
-		const text = await res.text();
-		if (res.status !== 404 || Date.now() > deadline) return { status: res.status, body: text };
+		const res = await http.post<string>(url, JSON.stringify(body), { headers: { 'content-type': 'application/json' }, responseType: 'text', timeout: 30_000 });
+		if (res.status !== 404 || Date.now() > deadline) return { status: res.status, body: res.data };
 		await sleep(250);
 	}
 }
@@ -144,8 +144,8 @@ export async function downloadBinary(main: N8nInstance, binaryId: string): Promi
 	const res = await restFetch(main, 'GET', `/rest/binary-data?id=${encodeURIComponent(binaryId)}&action=download`);
 	return {
 		status: res.status,
-		contentType: res.headers.get('content-type'),
-		contentDisposition: res.headers.get('content-disposition'),
-		bytes: Buffer.from(await res.arrayBuffer()),
+		contentType: header(res, 'content-type'),
+		contentDisposition: header(res, 'content-disposition'),
+		bytes: res.data,
 	};
 }
