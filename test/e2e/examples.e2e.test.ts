@@ -8,7 +8,6 @@
  *   and a WordPress REST stand-in (scripts/lib/wordpressStandIn.ts) that checks Basic auth with an
  *   application password, the MIME type, the file name and the bytes, as WordPress does.
  */
-import axios from 'axios';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -17,6 +16,7 @@ import { EXAMPLES_DIR, fileAccessEnv, findNode, prepareExamples, readPrompts, ru
 import { DEMO_SIMULATOR, importWorkflows, startStack, type Stack } from '../../scripts/lib/stack';
 import { startWordpressStandIn, type WordpressStandIn } from '../../scripts/lib/wordpressStandIn';
 import { startSimulator, type Simulator } from '../simulator';
+import { download } from '../support/http';
 import { imageSize } from '../support/imageSize';
 import { stopwatch } from '../support/waiting';
 import { assertChromium, canvasNode, nodeIcon, openEditor, openWorkflow, panelLabels, type EditorSession } from './editor';
@@ -35,13 +35,8 @@ const { timings, timed } = stopwatch();
 
 const outputItems = (runJson: any, node: string): any[] => runJson?.data?.resultData?.runData?.[node]?.[0]?.data?.main?.[0] ?? [];
 
-/** A file as the bytes its server sends, streamed (the simulator's "CDN" has no auth). */
-async function download(url: string): Promise<Buffer> {
-	const res = await axios.get(url, { responseType: 'stream', timeout: 30_000 });
-	const chunks: Buffer[] = [];
-	for await (const chunk of res.data) chunks.push(chunk as Buffer);
-	return Buffer.concat(chunks);
-}
+/** A file as the bytes its server sends (the simulator's "CDN" has no auth). */
+const cdnBytes = async (url: string) => (await download(url, { timeout: 30_000 })).bytes;
 
 describe('the Slack-node and WordPress examples in a real n8n 2.41.1', () => {
 	let sim: Simulator;
@@ -104,7 +99,7 @@ describe('the Slack-node and WordPress examples in a real n8n 2.41.1', () => {
 			const jobId = /^(.+)-1\.jpg$/.exec(upload.fileName)?.[1];
 			expect(jobs.has(jobId!)).toBe(true); // the node's file name: <jobId>-1.jpg (its first image)
 			// The very bytes the simulator served for that job.
-			expect(upload.bytes.equals(await download(jobs.get(jobId!)!.result!.images[0]))).toBe(true);
+			expect(upload.bytes.equals(await cdnBytes(jobs.get(jobId!)!.result!.images[0]))).toBe(true);
 			expect(imageSize(upload.bytes)).toEqual({ format: 'jpg', width: 2048, height: 2048 });
 		}
 		expect(new Set(uploads.map((u) => u.fileName)).size).toBe(prompts.length);

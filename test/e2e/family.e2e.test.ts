@@ -6,6 +6,7 @@
 import { SEEDREAM_MODELS } from '../../dist/nodes/shared/constants';
 import { startSimulator, type Simulator } from '../simulator';
 import { createInstance, destroyInstance, execute, importCredentials, importWorkflow, prepareN8n, stopAll, type N8nInstance } from './n8n';
+import { download } from '../support/http';
 import { imageSize } from '../support/imageSize';
 
 const CREDENTIAL = { id: 'apiframeFamily01', name: 'Apiframe (family e2e)' };
@@ -72,7 +73,7 @@ describe('every Seedream model in a real n8n 2.41.1', () => {
 		expect(sim.jobs().map((job) => job.model).sort()).toEqual([...MODELS].sort());
 		// Each model's own image, at its own default size (the simulator renders per model).
 		for (const job of sim.jobs()) {
-			const file = Buffer.from(await (await fetch(job.result!.images[0])).arrayBuffer());
+			const { bytes: file } = await download(job.result!.images[0]);
 			expect(imageSize(file)).toMatchObject({ format: 'png', width: job.width, height: job.height });
 		}
 		expect(sim.credits(sim.apiKey)).toBe(100000 - sim.jobs().reduce((sum, job) => sum + job.chargedCredits, 0));

@@ -17,6 +17,7 @@ import * as path from 'path';
 
 import { startQueueStack, type QueueStack } from '../../scripts/queue/stack';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../simulator';
+import { download, http } from '../support/http';
 import { imageSize } from '../support/imageSize';
 import { sleep, stopwatch, waitFor } from '../support/waiting';
 import { listExecutions, prepareN8n, type N8nInstance } from './n8n';
@@ -69,10 +70,10 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number
 	return out;
 }
 
-async function fetchBytes(url: string): Promise<Buffer> {
-	const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
-	if (!res.ok) throw new Error(`GET ${url}: ${res.status}`);
-	return Buffer.from(await res.arrayBuffer());
+async function cdnBytes(url: string): Promise<Buffer> {
+	const res = await download(url, { timeout: 30_000 });
+	if (res.status !== 200) throw new Error(`GET ${url}: ${res.status}`);
+	return res.bytes;
 }
 
 /** The one execution a webhook call started (the list is newest first). */
@@ -141,7 +142,7 @@ describe('n8n-nodes-seedream in n8n 2.41.1 queue mode (main + 2 workers + webhoo
 		expect(s.workers.map((w) => w.label)).toEqual(['worker-1', 'worker-2']);
 		expect(s.webhooks.map((w) => w.label)).toEqual(['webhook-1']);
 		for (const p of [s.mainProcess, ...s.workers, ...s.webhooks]) {
-			expect((await fetch(p.healthUrl)).status).toBe(200);
+			expect((await http.get(p.healthUrl)).status).toBe(200);
 			// Every process has its own user folder with the package linked where users' installs go.
 			expect(fs.realpathSync(path.join(p.userFolder, '.n8n/nodes/node_modules/n8n-nodes-seedream'))).toBe(path.resolve(__dirname, '../..'));
 		}
@@ -156,7 +157,7 @@ describe('n8n-nodes-seedream in n8n 2.41.1 queue mode (main + 2 workers + webhoo
 		const wf = await createWorkflow(main, batchWorkflow({ name: 'queue: 200 rows', trigger: { kind: 'webhook', path: 'queue-batch', webhookId: 'b0000000-0000-4000-8000-000000000200' }, credential: creds.batch!, rows: { count: 200, tag } }));
 		await publish(main, wf);
 		// Production webhooks are the webhook process's: the main does not serve them.
-		expect((await fetch(`${main.baseUrl}/webhook/queue-batch`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status).toBe(404);
+		expect((await http.post(`${main.baseUrl}/webhook/queue-batch`, {}, { headers: { 'content-type': 'application/json' } })).status).toBe(404);
 
 		const started = Date.now();
 		const call = await callWebhook(`${s.webhookBaseUrl}/webhook/queue-batch`, { count: 200, tag });
@@ -192,7 +193,7 @@ describe('n8n-nodes-seedream in n8n 2.41.1 queue mode (main + 2 workers + webhoo
 		// Every file through the main's REST API, as the editor's Download button fetches it, byte for byte the CDN's.
 		const downloads = await timed('batch200 downloads', () =>
 			mapLimit(items, 8, async (item) => {
-				const [got, cdn] = await Promise.all([downloadBinary(main, item.binary.data.id), fetchBytes(item.json.imageUrls[0])]);
+				const [got, cdn] = await Promise.all([downloadBinary(main, item.binary.data.id), cdnBytes(item.json.imageUrls[0])]);
 				return { status: got.status, contentType: got.contentType, disposition: got.contentDisposition, same: got.bytes.equals(cdn), bytes: got.bytes.length, recorded: item.binary.data.bytes, size: imageSize(got.bytes) };
 			}),
 		);
@@ -273,7 +274,7 @@ describe('n8n-nodes-seedream in n8n 2.41.1 queue mode (main + 2 workers + webhoo
 		expect(seen.map((x) => x.read.json.jobId).sort()).toEqual(jobIds);
 		const jobs = new Map(sim('hook').jobs().map((j) => [j.id, j]));
 		await mapLimit(seen, 8, async ({ trigger, read }) => {
-			const cdn = await fetchBytes(jobs.get(read.json.jobId)!.result!.images[0]);
+			const cdn = await cdnBytes(jobs.get(read.json.jobId)!.result!.images[0]);
 			expect(read.json).toEqual({ jobId: trigger.json.jobId, event: 'completed', status: 'COMPLETED', bytes: cdn.length, sha256: sha256(cdn), mimeType: 'image/jpeg', binaryId: trigger.binary.data.id });
 		});
 		// Every job's completion was delivered and answered 200 (a first attempt that timed out under
@@ -305,7 +306,7 @@ describe('n8n-nodes-seedream in n8n 2.41.1 queue mode (main + 2 workers + webhoo
 
 	it('two batches at once on two workers against one account capped at 10 running jobs it does not report: every row completes, no 409', async () => {
 		const s = stack!;
-		const me = await (await fetch(`${sim('cap').url}/v2/me`, { headers: { 'x-api-key': sim('cap').apiKey } })).json();
+		const me = (await http.get(`${sim('cap').url}/v2/me`, { headers: { 'x-api-key': sim('cap').apiKey } })).data;
 		figures.capPair = { meTeam: me.team, meReportsMaxConcurrentJobs: Boolean(me.team && 'maxConcurrentJobs' in me.team) };
 
 		const wf = await createWorkflow(main, batchWorkflow({ name: 'queue: capped account', trigger: { kind: 'webhook', path: 'queue-pair', webhookId: 'b0000000-0000-4000-8000-000000000030' }, credential: creds.cap!, rows: { count: 30, tag: 'pair' } }));

@@ -26,6 +26,7 @@ import {
 } from '../../scripts/lib/examples';
 import { DEMO_SIMULATOR, importWorkflows, startStack, type Stack } from '../../scripts/lib/stack';
 import { startSimulator, type Simulator } from '../simulator';
+import { http } from '../support/http';
 import { imageSize } from '../support/imageSize';
 import { startFakeOpenAi, type FakeOpenAi } from './fakeOpenAi';
 import { addCollectionOption, assertChromium, canvasNode, nodeIcon, openEditor, openWorkflow, panelLabels, type EditorSession } from './editor';
@@ -183,13 +184,12 @@ describe('n8n-nodes-seedream in a real n8n 2.41.1', () => {
 		expect(deliveries.every((d) => d.event === 'completed' && d.status === 200 && d.attempt === 1)).toBe(true);
 
 		// Apiframe may redeliver: a replay of a genuine delivery is acknowledged but runs nothing.
-		const replay = await fetch(hookUrl(instance.baseUrl), {
-			method: 'POST',
+		// The body as a string goes out byte for byte: the signature covers exactly those bytes.
+		const replay = await http.post(hookUrl(instance.baseUrl), deliveries[0].body, {
 			headers: { 'content-type': 'application/json', 'x-webhook-event': 'completed', 'x-webhook-signature': deliveries[0].signature },
-			body: deliveries[0].body,
 		});
 		expect(replay.status).toBe(200);
-		expect(await replay.json()).toMatchObject({ duplicate: true });
+		expect(replay.data).toMatchObject({ duplicate: true });
 		await sleep(1_000);
 		expect(capture.posts.slice(before)).toHaveLength(3);
 		expect(await listExecutions(instance, { workflowId: receiveId })).toHaveLength(executionsBefore + 3);
@@ -208,7 +208,7 @@ describe('n8n-nodes-seedream in a real n8n 2.41.1', () => {
 		for (const signature of ['sha256=' + 'ab'.repeat(32), undefined]) {
 			const headers: Record<string, string> = { 'content-type': 'application/json', 'x-webhook-event': 'completed' };
 			if (signature) headers['x-webhook-signature'] = signature;
-			const res = await fetch(hookUrl(instance.baseUrl), { method: 'POST', headers, body });
+			const res = await http.post(hookUrl(instance.baseUrl), body, { headers });
 			expect(res.status).toBe(401);
 		}
 		await sleep(1_500);

@@ -17,6 +17,7 @@ import { apiframeCredential, ROOT_DIR } from '../../scripts/lib/examples';
 import { importWorkflows } from '../../scripts/lib/stack';
 import { renderImage } from '../simulator/images';
 import { startSimulator, type SimJob, type Simulator } from '../simulator';
+import { drain } from '../support/http';
 import { stopwatch, waitFor } from '../support/waiting';
 import { startFakeOpenAi, type FakeOpenAi } from './fakeOpenAi';
 import { createInstance, destroyInstance, execute, importCredentials, prepareN8n, publishWorkflow, rest, start, stop, stopAll, type ExecuteResult, type N8nInstance } from './n8n';
@@ -76,7 +77,12 @@ const itemsOf = (result: ExecuteResult, node: string) => runsOf(result, node).fl
 /** n8n's own `$execution.id`, recorded by the Rows (or Execution) node of each shape. */
 const executionIdOf = (result: ExecuteResult, node = 'Rows') => String(itemsOf(result, node)[0]?.json.executionId);
 const failure = (result: ExecuteResult) => result.json?.data?.resultData?.error;
-const fileHash = async (url: string) => sha256(Buffer.from(await (await fetch(url)).arrayBuffer()));
+/** The CDN's file hashed as it streams in. */
+async function fileHash(url: string): Promise<string> {
+	const hash = createHash('sha256');
+	await drain(url, (chunk) => hash.update(chunk));
+	return hash.digest('hex');
+}
 /** The bytes n8n stored for an output item's image (filesystem mode: `<n8n folder>/storage/<id>`). */
 const storedHash = (instance: N8nInstance, item: any) =>
 	sha256(fs.readFileSync(path.join(instance.userFolder, '.n8n', 'storage', String(item.binary.data.id).replace(/^filesystem-v2:/, ''))));
