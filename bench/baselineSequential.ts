@@ -1,7 +1,7 @@
 /**
  * Baseline (a): what other image nodes do — one row at a time: submit, poll every 2 s, download,
- * next row. Plain HTTP from this process (global fetch), no n8n in between, so the figure is
- * the approach's best case.
+ * next row. Plain HTTP from this process (the tooling's axios client), no n8n in between, so the
+ * figure is the approach's best case.
  */
 import { BASELINE_POLL_MS, idealMs } from './config';
 import type { ScenarioShape } from './nodeScenario';
@@ -11,6 +11,9 @@ import { freshKey } from './simProcess';
 import { round } from './stats';
 import type { Traffic } from './traffic';
 import { analyseTraffic } from './traffic';
+import type { AxiosRequestConfig, AxiosResponse } from 'axios';
+
+import { drain, header, http, isOk } from '../test/support/http';
 import { sleep } from '../test/support/waiting';
 
 export interface BaselineRun {
@@ -25,34 +28,33 @@ export interface BaselineRun {
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 
 /** One call; on 429 waits the Retry-After and tries again (a fair baseline does at least that). */
-async function call(url: string, init: RequestInit, scale: number): Promise<Response> {
+async function call<T>(config: AxiosRequestConfig, scale: number): Promise<AxiosResponse<T>> {
 	for (let attempt = 1; ; attempt++) {
-		const res = await fetch(url, init);
+		const res = await http.request<T>(config);
 		if (res.status !== 429 || attempt >= 8) return res;
-		await res.arrayBuffer();
-		const retryAfter = Number(res.headers.get('retry-after'));
+		const retryAfter = Number(header(res, 'retry-after'));
 		await sleep(Number.isFinite(retryAfter) ? retryAfter * 1000 : 1000 * scale);
 	}
 }
 
 async function oneRow(sim: SimProcess, prompt: string, scale: number): Promise<boolean> {
 	const headers = { 'X-API-Key': sim.apiKey, 'Content-Type': 'application/json' };
-	const body = JSON.stringify({ model: 'seedream-4.5', prompt, seedreamParams: { output_format: 'png' } });
-	const submitted = await call(`${sim.url}/v2/images/generate`, { method: 'POST', headers, body }, scale);
+	const body = { model: 'seedream-4.5', prompt, seedreamParams: { output_format: 'png' } };
+	const submitted = await call<{ jobId: string }>({ method: 'POST', url: `${sim.url}/v2/images/generate`, headers, data: body }, scale);
 	if (submitted.status !== 202) return false;
-	const { jobId } = (await submitted.json()) as { jobId: string };
+	const { jobId } = submitted.data;
 	let job: { status: string; result?: { images?: string[] } };
 	do {
 		await sleep(BASELINE_POLL_MS * scale);
-		const res = await call(`${sim.url}/v2/jobs/${jobId}`, { headers }, scale);
-		if (!res.ok) return false;
-		job = (await res.json()) as typeof job;
+		const res = await call<typeof job>({ method: 'GET', url: `${sim.url}/v2/jobs/${jobId}`, headers }, scale);
+		if (!isOk(res.status)) return false;
+		job = res.data;
 	} while (!TERMINAL.has(job.status));
 	const url = job.result?.images?.[0];
 	if (job.status !== 'COMPLETED' || !url) return false;
-	const file = await fetch(url);
-	const bytes = (await file.arrayBuffer()).byteLength;
-	return file.ok && bytes > 0;
+	// Read to the end and counted, not kept: the file only has to arrive whole.
+	const file = await drain(url, () => {});
+	return isOk(file.status) && file.length > 0;
 }
 
 export async function runSequential(sim: SimProcess, shape: ScenarioShape, label: string): Promise<BaselineRun> {

@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import * as path from 'path';
 
 import type { RecordedRequest, SimJob, SimulatorOptions } from '../test/simulator';
+import { http, isOk } from '../test/support/http';
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 const CLI = path.join(REPO_ROOT, 'test', 'simulator', 'cli.ts');
@@ -79,13 +80,9 @@ export async function startSimProcess(options: SimulatorOptions): Promise<SimPro
 	if (options.publicUrl && !options.port) throw new Error('a simulator with a public URL needs a fixed port');
 	const apiKey = /API key: (\S+)/.exec(output)?.[1] ?? 'afk_sim_0000000000000000000000000000000000';
 	const admin = async <T>(method: string, route: string, body?: unknown): Promise<T> => {
-		const res = await fetch(`${apiUrl}${route}`, {
-			method,
-			headers: body === undefined ? {} : { 'content-type': 'application/json' },
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
-		if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
-		return (await res.json()) as T;
+		const res = await http.request<T>({ method, url: `${apiUrl}${route}`, data: body });
+		if (!isOk(res.status)) throw new Error(`${method} ${route}: ${res.status} ${JSON.stringify(res.data)}`);
+		return res.data;
 	};
 	const sim: SimProcess = {
 		url: apiUrl,

@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { N8N_VERSION, prepareN8n, publishWorkflow, start } from '../test/e2e/n8n';
+import { http } from '../test/support/http';
 import { startCapture, type CaptureServer } from './lib/capture';
 import { fileAccessEnv, hookUrl, prepareExamples, PROMPTS_CSV, ROOT_DIR } from './lib/examples';
 import { exitCleanlyOnSignals, importWorkflows, startApi, startStack, type Api, type Stack } from './lib/stack';
@@ -18,7 +19,8 @@ const N8N_PORT = Number(process.env.N8N_DEV_PORT || 5678);
 
 async function portIsFree(port: number): Promise<boolean> {
 	try {
-		await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1_000) });
+		// Any answer at all means something listens there.
+		await http.get(`http://127.0.0.1:${port}/`, { timeout: 1_000 });
 		return false;
 	} catch {
 		return true;
