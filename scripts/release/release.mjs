@@ -1,15 +1,17 @@
 #!/usr/bin/env node
 // `npm run release`: the one verb for releases (n8n-nodes-starter's name for it).
 //
-//   npm run release -- 0.3.0   on your machine: checks (clean main, CHANGELOG.md section,
-//                              lint, scan), sets the version, commits "Release v0.3.0" if the
-//                              version changed, tags v0.3.0. Then `git push origin main v0.3.0`:
+//   npm run release -- 0.3.0   on your machine: checks (clean main, CHANGELOG.md section and
+//                              nothing left under [Unreleased], lint, scan), sets the version,
+//                              commits "Release v0.3.0" if the version changed, tags v0.3.0.
+//                              Then `git push origin main v0.3.0`:
 //                              .github/workflows/publish.yml publishes the tag.
 //   npm run release            in GitHub Actions (publish.yml): the checks below, then
 //                              `n8n-node release` from @n8n/node-cli, which lints, builds and runs
 //                              `npm publish` with NPM_CONFIG_PROVENANCE=true.
 //   node scripts/release/release.mjs --check
-//                              the tag (in GitHub Actions), version and changelog checks only.
+//                              the tag (in GitHub Actions: also an empty [Unreleased]), version
+//                              and changelog checks only.
 //
 // Locally this does not run `n8n-node release`: outside CI that runs release-it and auto-changelog,
 // which would rewrite CHANGELOG.md in another format. Only Node built-ins.
@@ -49,6 +51,27 @@ function checkChangelog(version) {
 	if (!new RegExp(`^\\[${escaped}\\]: \\S+`, 'm').test(text)) fail(`CHANGELOG.md has no link line "[${version}]: <compare URL>" at the end`);
 }
 
+/**
+ * The entries still under `## [Unreleased]`. A tag made while there are some would ship changes
+ * its own changelog calls unreleased, so tagging (and publishing a tag) refuses then.
+ */
+function unreleasedEntries() {
+	const text = readFileSync(path.join(root, 'CHANGELOG.md'), 'utf8');
+	const heading = text.match(/^## \[Unreleased\].*$/im);
+	if (!heading) return [];
+	const body = text.slice(heading.index + heading[0].length).split(/^## \[/m)[0];
+	return body.split('\n').filter((line) => /^\s*[-*] /.test(line)).map((line) => line.trim());
+}
+
+function checkNothingUnreleased(version) {
+	const entries = unreleasedEntries();
+	if (entries.length === 0) return;
+	const first = entries[0].length > 70 ? `${entries[0].slice(0, 70)}…` : entries[0];
+	fail(`CHANGELOG.md still lists ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'} under [Unreleased] (the first: "${first}").
+Move them into "## [${version}] - YYYY-MM-DD", keep an empty "## [Unreleased]" above it, and commit:
+the tag v${version} must ship what its changelog says.`);
+}
+
 /** In GitHub Actions: the run is for the tag v<package.json version>. */
 function checkTag(version) {
 	const { GITHUB_REF_TYPE: refType, GITHUB_REF_NAME: refName } = process.env;
@@ -62,6 +85,8 @@ function check() {
 	if (!SEMVER.test(version)) fail(`package.json version "${version}" is not a semantic version`);
 	if (inActions) checkTag(version);
 	checkChangelog(version);
+	// Outside a tag's run --check may look at main, whose [Unreleased] rightly fills up.
+	if (inActions) checkNothingUnreleased(version);
 	console.log(`release: v${version}: ${inActions ? 'tag, ' : ''}version and CHANGELOG.md section look right`);
 	return version;
 }
@@ -86,6 +111,7 @@ function prepareLocally(version) {
 		fail(`the tag ${tag} exists already`);
 	}
 	checkChangelog(version);
+	checkNothingUnreleased(version);
 
 	console.log('release: npm run lint');
 	run('npm', ['run', 'lint']);
