@@ -11,7 +11,10 @@
 // tarball leg on what `npm pack` makes from dist/ (build first: `npm run scan` does).
 // The provenance leg needs a real publish from GitHub Actions (docs/releasing.md).
 //
-// Exit code: 0 when both legs pass, 1 on any finding, 2 when the scan could not run.
+// `--source <dir>` and/or `--tarball <dir>` lint those folders instead (a package unpacked by hand,
+// a test's fixture); only the legs named run then.
+//
+// Exit code: 0 when every leg passes, 1 on any finding, 2 when the scan could not run.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -74,6 +77,19 @@ function problemCount(details = '') {
 	return summary ? `${summary[2]} error(s), ${summary[3]} warning(s)` : 'findings';
 }
 
+/** `--name <value>` or `--name=<value>`, resolved against the working directory. */
+function dirOption(name) {
+	const args = process.argv.slice(2);
+	const at = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+	if (at < 0) return undefined;
+	const value = args[at].includes('=') ? args[at].slice(args[at].indexOf('=') + 1) : args[at + 1];
+	if (!value || !existsSync(value) || !statSync(value).isDirectory()) abort(`--${name} needs a folder (got ${value ?? 'nothing'})`);
+	return path.resolve(value);
+}
+const givenSource = dirOption('source');
+const givenTarball = dirOption('tarball');
+const given = givenSource !== undefined || givenTarball !== undefined;
+
 const started = Date.now();
 let scanner;
 try {
@@ -85,17 +101,18 @@ const { version: scannerVersion } = JSON.parse(readFileSync(path.join(root, 'nod
 console.log(`scan: @n8n/scan-community-package ${scannerVersion}, lint legs only (no provenance, no network)`);
 
 const legs = [];
-{
+if (!given || givenSource) {
 	const t = Date.now();
-	const dir = sourceTree();
+	const dir = givenSource ?? sourceTree();
 	const n = countFiles(dir, (f) => f === 'package.json' || /^(nodes|credentials)\/.*\.(js|ts|json)$/.test(f));
 	legs.push({ name: `source: ${n} files (${scanner.SOURCE_FILE_PATTERNS.join(', ')})`, dir, prefix: '', result: await scanner.analyzePackage(dir, scanner.SOURCE_FILE_PATTERNS), ms: Date.now() - t });
 }
-{
+if (!given || givenTarball) {
 	const t = Date.now();
-	const packed = tarballTree();
+	const packed = givenTarball ? { dir: givenTarball, label: path.basename(givenTarball) } : tarballTree();
+	const label = packed.label ?? `${packed.name} (${packed.files} files, ${(packed.size / 1024).toFixed(0)} kB)`;
 	const n = countFiles(packed.dir, (f) => f === 'package.json' || f.endsWith('.js'));
-	legs.push({ name: `tarball ${packed.name} (${packed.files} files, ${(packed.size / 1024).toFixed(0)} kB): ${n} files (**/*.js, package.json)`, dir: packed.dir, prefix: 'tarball:', result: await scanner.analyzePackage(packed.dir, ['**/*.js', 'package.json']), ms: Date.now() - t });
+	legs.push({ name: `tarball ${label}: ${n} files (**/*.js, package.json)`, dir: packed.dir, prefix: 'tarball:', result: await scanner.analyzePackage(packed.dir, ['**/*.js', 'package.json']), ms: Date.now() - t });
 }
 
 let failed = 0;
@@ -109,12 +126,13 @@ for (const { name, dir, prefix, result, ms } of legs) {
 		continue;
 	}
 	failed += 1;
-	console.log(`scan: FAIL ${name} (${seconds} s): ${result.message}, ${problemCount(result.details)}`);
+	console.log(`scan: FAIL ${name} (${seconds} s): ${result.message}${result.details ? `, ${problemCount(result.details)}` : ''}`);
 	// File names relative to the package root (the tarball's prefixed), not the temporary copy.
 	if (result.details) console.log(result.details.replaceAll(`${dir}${path.sep}`, prefix));
 }
 const total = ((Date.now() - started) / 1000).toFixed(1);
+const passedText = legs.length === 2 ? 'both legs pass' : 'the leg passes';
 console.log(failed === 0
-	? `scan: both legs pass: n8n's scanner finds nothing (${total} s)`
-	: `scan: ${failed} of 2 legs failed: n8n's verification would reject this package (${total} s)`);
+	? `scan: ${passedText}: n8n's scanner finds nothing (${total} s)`
+	: `scan: ${failed} of ${legs.length} legs failed: n8n's verification would reject this package (${total} s)`);
 process.exit(failed === 0 ? 0 : 1);
