@@ -15,6 +15,11 @@ export type IdentityMode = 'run' | 'content';
 
 export interface RunScope {
 	instanceId: string;
+	/**
+	 * n8n derives its instance id from the encryption key: staging and production that share one
+	 * (a copied config) share the id, and their execution ids count from 1 alike. Their addresses differ.
+	 */
+	instanceBaseUrl: string;
 	workflowId: string;
 	executionId: string;
 	nodeId: string;
@@ -26,6 +31,7 @@ export function runScopeOf(ctx: IExecuteFunctions): RunScope {
 	const runIndex = Number(ctx.evaluateExpression('{{ $runIndex }}', 0));
 	return {
 		instanceId: ctx.getInstanceId(),
+		instanceBaseUrl: String(ctx.getInstanceBaseUrl() ?? ''),
 		workflowId: String(ctx.getWorkflow().id ?? ''),
 		executionId: String(ctx.getExecutionId() ?? ''),
 		nodeId: ctx.getNode().id,
@@ -41,7 +47,7 @@ function bounded(key: string): string {
 
 /** `n8n-<instance>-<workflow>-<execution>-<node>-r<run>-i<item>`: readable, and unique per row and run. */
 export function runKey(scope: RunScope, itemIndex: number): string {
-	const instance = digest(scope.instanceId, 12);
+	const instance = digest(`${scope.instanceId}\n${scope.instanceBaseUrl}`, 12);
 	return bounded(`n8n-${instance}-${scope.workflowId}-${scope.executionId}-${scope.nodeId}-r${scope.runIndex}-i${itemIndex}`);
 }
 

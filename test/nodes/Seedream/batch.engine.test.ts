@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 
+import { HARNESS_BASE_URL } from '../../harness/additional-data';
 import { generateParameters, rows, runSeedream, submitsOf, useSimulator } from '../../support/seedream';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-/** n8n's instance id in the harness: derived from its encryption key, as InstanceSettings does. */
+/** n8n's instance id in the harness (derived from its encryption key, as InstanceSettings does) and its address. */
 const HARNESS_KEY = 'n8n-harness-test-key';
-const harnessInstance = sha256(sha256(HARNESS_KEY.slice(Math.round(HARNESS_KEY.length / 2)))).slice(0, 12);
+const harnessInstance = sha256(`${sha256(HARNESS_KEY.slice(Math.round(HARNESS_KEY.length / 2)))}\n${HARNESS_BASE_URL}`).slice(0, 12);
 const expectedKey = (executionId: string, item: number, run = 0) => `n8n-${harnessInstance}-harness-workflow-${executionId}-seedream-node-1-r${run}-i${item}`;
 const prompts = (n: number) => Array.from({ length: n }, (_, i) => `a harbour crane, study ${i + 1}`);
 const png = Buffer.from(

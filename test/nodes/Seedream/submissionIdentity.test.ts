@@ -4,17 +4,18 @@ import { attemptKey, contentKey, runKey } from '../../../nodes/Seedream/actions/
 
 const scope = {
 	instanceId: 'c0ffee0000000000000000000000000000000000000000000000000000000001',
+	instanceBaseUrl: 'https://n8n.example.com/',
 	workflowId: 'wfSeedream0000001',
 	executionId: '42',
 	nodeId: '8d7e1c2a-0000-4000-8000-000000000001',
 	runIndex: 2,
 };
-const instancePart = createHash('sha256').update(scope.instanceId).digest('hex').slice(0, 12);
+const instancePart = createHash('sha256').update(`${scope.instanceId}\n${scope.instanceBaseUrl}`).digest('hex').slice(0, 12);
 
 describe('the Idempotency-Key of a submission', () => {
-	it('is made of the instance, workflow, execution, node, run index and item, exactly', () => {
-		expect(instancePart).toBe('218c30c9f37f');
-		expect(runKey(scope, 7)).toBe('n8n-218c30c9f37f-wfSeedream0000001-42-8d7e1c2a-0000-4000-8000-000000000001-r2-i7');
+	it('is made of the instance (its id and address), workflow, execution, node, run index and item, exactly', () => {
+		expect(instancePart).toBe('cfd2783e49b3');
+		expect(runKey(scope, 7)).toBe('n8n-cfd2783e49b3-wfSeedream0000001-42-8d7e1c2a-0000-4000-8000-000000000001-r2-i7');
 	});
 
 	it('differs for every other row, loop iteration, execution, workflow and instance', () => {
@@ -25,6 +26,8 @@ describe('the Idempotency-Key of a submission', () => {
 			runKey({ ...scope, executionId: '43' }, 7),
 			runKey({ ...scope, workflowId: 'wfSeedream0000002' }, 7),
 			runKey({ ...scope, instanceId: 'another-instance' }, 7),
+			// Staging with production's encryption key (so its instance id): another address.
+			runKey({ ...scope, instanceBaseUrl: 'https://staging.n8n.example.com/' }, 7),
 			runKey({ ...scope, nodeId: 'another-node' }, 7),
 		];
 		expect(new Set(keys).size).toBe(keys.length);
