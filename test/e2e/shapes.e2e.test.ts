@@ -29,8 +29,12 @@ import { agentWorkflow, batchWorkflow, loopWorkflow, retryWorkflow, SEEDREAM_ID,
  * before it expires, so below 1/12 every retry would upload again and change its request body.
  */
 const SIM = { host: '127.0.0.1', port: 0, timeScale: 0.1, latencyMs: 15_000, latencySpreadMs: 0, imageScale: 1 / 32 };
-/** N8N_INSTANCE_ID of each instance: the first part of every key is sha256(instance id)[0..12]. */
-const INSTANCE = { a: 'shapes-e2e-instance-a', b: 'shapes-e2e-instance-b' };
+/**
+ * Staging and production from one copied config: the same encryption key and no N8N_INSTANCE_ID, so
+ * n8n derives the same instance id for both (InstanceSettings: sha256 of the key's second half).
+ */
+const SHARED_ENCRYPTION_KEY = 'shapes-e2e-one-config-copied-to-two-instances';
+const DERIVED_INSTANCE_ID = createHash('sha256').update(SHARED_ENCRYPTION_KEY.slice(Math.round(SHARED_ENCRYPTION_KEY.length / 2))).digest('hex');
 /** How often the node tries a request before the row fails (8): what n8n runs is dist/. */
 const NODE_ATTEMPTS = RETRY_MAX_ATTEMPTS;
 const OPENAI = { id: 'openAiStandIn001', name: 'OpenAI (local stand-in)' };
@@ -61,9 +65,11 @@ const RETRY_ROWS = [FILE_A, FILE_B, FILE_A].map((bytes, i) => ({
 const BATCH_ROWS = Array.from({ length: 50 }, (_, i) => ({ prompt: `batch row ${i + 1}`, guidance: i === 36 ? 11 : 3 })); // row 37 is bad
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+/** The key's instance part: n8n's instance id and its address (WEBHOOK_URL here), as the README documents. */
+const instancePart = (instance: N8nInstance) => sha256(`${DERIVED_INSTANCE_ID}\n${instance.env.WEBHOOK_URL}`).slice(0, 12);
 /** The key the node documents for the default scope ('run'). */
-const runKey = (instanceId: string, workflowId: string, executionId: string, nodeId: string, run: number, item: number) =>
-	`n8n-${sha256(instanceId).slice(0, 12)}-${workflowId}-${executionId}-${nodeId}-r${run}-i${item}`;
+const runKey = (instance: N8nInstance, workflowId: string, executionId: string, nodeId: string, run: number, item: number) =>
+	`n8n-${instancePart(instance)}-${workflowId}-${executionId}-${nodeId}-r${run}-i${item}`;
 
 const submits = (sim: Simulator) => sim.requests().filter((r) => r.method === 'POST' && r.path === '/v2/images/generate');
 const uploads = (sim: Simulator) => sim.requests().filter((r) => r.method === 'POST' && r.path === '/v2/uploads');
@@ -152,8 +158,8 @@ describe('Seedream in the workflow shapes users build (real n8n 2.41.1)', () => 
 		sim = await startSimulator(SIM);
 		openAi = await startFakeOpenAi(AGENT_TOOL_ARGS);
 		const paths = await prepareN8n();
-		// Separate user folders, encryption keys (createInstance makes a new one) and instance ids.
-		[a, b] = await Promise.all([INSTANCE.a, INSTANCE.b].map((id) => createInstance({ packageDir: ROOT_DIR, paths, env: { N8N_INSTANCE_ID: id } })));
+		// Separate user folders and databases; one encryption key, so one instance id.
+		[a, b] = await Promise.all([0, 1].map(() => createInstance({ packageDir: ROOT_DIR, paths, env: { N8N_ENCRYPTION_KEY: SHARED_ENCRYPTION_KEY } })));
 		const apiframe = apiframeCredential(sim.url, sim.apiKey);
 		await Promise.all([
 			timed('setup A', async () => {
@@ -202,17 +208,18 @@ describe('Seedream in the workflow shapes users build (real n8n 2.41.1)', () => 
 		expectSuccess(ra);
 		expectSuccess(rb);
 		expect([executionIdOf(ra), executionIdOf(rb)]).toEqual(['1', '1']);
-		expect(a.env.N8N_ENCRYPTION_KEY).not.toBe(b.env.N8N_ENCRYPTION_KEY);
-		const expected = (instanceId: string) => TWIN_PROMPTS.map((_, i) => runKey(instanceId, WF.twin, '1', SEEDREAM_ID.twin, 0, i));
+		expect([a.env.N8N_ENCRYPTION_KEY, b.env.N8N_ENCRYPTION_KEY, a.env.N8N_INSTANCE_ID, b.env.N8N_INSTANCE_ID]).toEqual([SHARED_ENCRYPTION_KEY, SHARED_ENCRYPTION_KEY, undefined, undefined]);
+		const expected = (instance: N8nInstance) => TWIN_PROMPTS.map((_, i) => runKey(instance, WF.twin, '1', SEEDREAM_ID.twin, 0, i));
 		expect(sim.jobs()).toHaveLength(2 * TWIN_PROMPTS.length);
 		expect(conflicts(sim)).toEqual([]);
-		expect(sorted(submits(sim).map(keyOf))).toEqual(sorted([...expected(INSTANCE.a), ...expected(INSTANCE.b)]));
-		// The keys differ exactly in the instance part.
-		const [partA, partB] = [INSTANCE.a, INSTANCE.b].map((id) => sha256(id).slice(0, 12));
-		expect(expected(INSTANCE.a).map((k) => k.replace(`n8n-${partA}-`, `n8n-${partB}-`))).toEqual(expected(INSTANCE.b));
-		for (const [result, instanceId, instance] of [[ra, INSTANCE.a, a], [rb, INSTANCE.b, b]] as const) {
+		expect(sorted(submits(sim).map(keyOf))).toEqual(sorted([...expected(a), ...expected(b)]));
+		// The keys differ exactly in the instance part: the same id, another address.
+		const [partA, partB] = [a, b].map(instancePart);
+		expect(partA).not.toBe(partB);
+		expect(expected(a).map((k) => k.replace(`n8n-${partA}-`, `n8n-${partB}-`))).toEqual(expected(b));
+		for (const [result, instance] of [[ra, a], [rb, b]] as const) {
 			const out = itemsOf(result, 'Seedream');
-			expect(out.map((item) => item.json.idempotencyKey)).toEqual(expected(instanceId));
+			expect(out.map((item) => item.json.idempotencyKey)).toEqual(expected(instance));
 			expect(out.map((item) => item.json.prompt)).toEqual(TWIN_PROMPTS);
 			await expectImages(instance, out);
 		}
@@ -231,7 +238,7 @@ describe('Seedream in the workflow shapes users build (real n8n 2.41.1)', () => 
 		expect(new Set(jobs.map((j) => j.id)).size).toBe(6);
 		expect(conflicts(sim)).toEqual([]);
 		// Run r, row i of the loop is prompt 2r+i, under the key of run r and row i.
-		const expected = LOOP_PROMPTS.map((prompt, n) => ({ prompt, key: runKey(INSTANCE.a, WF.loop, executionId, SEEDREAM_ID.loop, Math.floor(n / 2), n % 2) }));
+		const expected = LOOP_PROMPTS.map((prompt, n) => ({ prompt, key: runKey(a, WF.loop, executionId, SEEDREAM_ID.loop, Math.floor(n / 2), n % 2) }));
 		expect(sorted(submits(sim).map(keyOf))).toEqual(sorted(expected.map((e) => e.key)));
 		expect(runs.flat().map((item) => ({ prompt: item.json.prompt, key: item.json.idempotencyKey }))).toEqual(expected);
 		for (const item of runs.flat()) expect(jobs.find((j) => j.id === item.json.jobId)?.idempotencyKey).toBe(item.json.idempotencyKey);
@@ -256,7 +263,7 @@ describe('Seedream in the workflow shapes users build (real n8n 2.41.1)', () => 
 		// Both tries of every row sent the identical body under the identical key.
 		const sent = submits(sim);
 		expect(sent).toHaveLength(6);
-		const expectedKeys = RETRY_ROWS.map((_, i) => runKey(INSTANCE.a, WF.retry, executionId, SEEDREAM_ID.retry, 0, i));
+		const expectedKeys = RETRY_ROWS.map((_, i) => runKey(a, WF.retry, executionId, SEEDREAM_ID.retry, 0, i));
 		expect(sorted(jobs.map((j) => j.idempotencyKey))).toEqual(sorted(expectedKeys)); // one job per row
 		for (const key of expectedKeys) {
 			const bodies = sent.filter((r) => keyOf(r) === key).map((r) => JSON.stringify(r.body));
@@ -284,7 +291,7 @@ describe('Seedream in the workflow shapes users build (real n8n 2.41.1)', () => 
 		// Each row ran in an execution of its own: its id is in the key, at run 0 and row 0.
 		const subExecutions = out.map((item) => String(item.metadata?.subExecution?.executionId));
 		expect(new Set(subExecutions).size).toBe(3);
-		const expectedKeys = subExecutions.map((id) => runKey(INSTANCE.a, WF.child, id, SEEDREAM_ID.sub, 0, 0));
+		const expectedKeys = subExecutions.map((id) => runKey(a, WF.child, id, SEEDREAM_ID.sub, 0, 0));
 		expect(sim.jobs()).toHaveLength(3);
 		expect(conflicts(sim)).toEqual([]);
 		expect(submits(sim).map(keyOf)).toEqual(expectedKeys);
@@ -320,7 +327,7 @@ describe('Seedream in the workflow shapes users build (real n8n 2.41.1)', () => 
 
 		// Scope 'run': n8n gives the retry run index 1, so it is a new key and a second job.
 		const runJobs = sim.jobs().filter((j) => !isContent(j));
-		const keysOfRun = (runIndex: number) => runKey(INSTANCE.a, WF.agentRun, executionIdOf(run, 'Execution'), SEEDREAM_ID.tool, runIndex, 0);
+		const keysOfRun = (runIndex: number) => runKey(a, WF.agentRun, executionIdOf(run, 'Execution'), SEEDREAM_ID.tool, runIndex, 0);
 		expect(runJobs.map((j) => j.idempotencyKey)).toEqual([keysOfRun(0), keysOfRun(1)]);
 		expect(submits(sim).filter((r) => !keyOf(r).startsWith('n8n-c-')).map(keyOf)).toEqual([keysOfRun(0), keysOfRun(1)]);
 		expect(runJobs[0].id).toBe(firstRun.id);
