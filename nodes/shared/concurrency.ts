@@ -1,11 +1,14 @@
 import {
+	ACCOUNT_RUNNING_PAGE,
 	CONCURRENCY_BLIND_GROWTH_MAX,
+	CONCURRENCY_FREE_LOOK_EVERY_MS,
 	CONCURRENCY_GROWTH_FACTOR,
 	CONCURRENCY_INITIAL,
 	CONCURRENCY_PROBE_AFTER_COMPLETIONS,
 	CONCURRENCY_RATE_DECREASE_GAP_MS,
-	POLL_RATE_BUDGET_PER_MINUTE,
+	CONCURRENCY_SHARE_SLACK,
 } from './constants';
+import { PollBudget } from './pollBudget';
 import { CancelledError, throwIfCancelled } from './retry';
 import { scaledMs } from './timing';
 
@@ -27,6 +30,10 @@ export interface JobLease {
 	/** Whether the poller should look early, to learn whether the job started. */
 	startCheck: boolean;
 	startChecks: number;
+	/** Seen running, then missing from the account's running jobs: it ended, look now. */
+	endLikely?: boolean;
+	/** Set by the poller while it waits for the next look: ends the wait early. */
+	wake?: () => void;
 }
 
 const RUNNING = new Set(['PROCESSING', 'COMPLETED', 'FAILED', 'CANCELLED']);
@@ -48,6 +55,9 @@ const START_DELAYS_KEPT = 64;
  * - settled, it probes one more after CONCURRENCY_PROBE_AFTER_COMPLETIONS × limit clean
  *   completions (plans change, other workflows and n8n processes come and go);
  * - a 429 halves it.
+ * The account's own limit is counted too: its running jobs at a moment one of ours waits. Settled
+ * below it with rows waiting, the window looks at how many run now and takes the places others
+ * (another queue-mode worker, another workflow) left free.
  * A fixed limit (Max Running Jobs, or a limit the API reports) switches all learning off. Each
  * process learns on its own, so several queue-mode workers settle on their shares of the account.
  */
@@ -73,9 +83,18 @@ export class ConcurrencyWindow {
 	 * (another n8n process or workflow: ours wait behind theirs, and the window must not grow).
 	 */
 	private accountLook: 'not yet' | 'wanted' | 'asked' | 'idle' | 'busy' = 'not yet';
+	/** The account's running jobs counted while one of ours waited: its limit, for every process on it. */
+	private accountLimit?: number;
+	private accountLimitWanted = false;
+	/** Every job of ours ran and the account's limit is known: its free places say how far to grow. */
+	private freeLookWanted = false;
+	/** The look at the account's running jobs in flight (one at a time), and when the last began. */
+	private lookInFlight?: 'others' | 'limit' | 'free';
+	private lastLookAtMs = Number.NEGATIVE_INFINITY;
+	/** Places taken because the account had them free: looked at early, like probes, to see them run. */
+	private startChecksPending = 0;
 	private readonly running = new Set<JobLease>();
-	/** When this process polled the account's jobs within the last minute, oldest first. */
-	private readonly recentPolls: number[] = [];
+	private readonly polls = new PollBudget();
 	private readonly waiting: Array<(lease: JobLease) => void> = [];
 
 	constructor(private readonly initial = CONCURRENCY_INITIAL) {
@@ -116,7 +135,9 @@ export class ConcurrencyWindow {
 	private take(): JobLease {
 		const probe = this.probesPending > 0;
 		if (probe) this.probesPending--;
-		const lease: JobLease = { observed: false, held: false, everHeld: false, startChecks: 0, startCheck: !this.fixed && (!this.settled || probe), probe };
+		const freed = !probe && this.startChecksPending > 0;
+		if (freed) this.startChecksPending--;
+		const lease: JobLease = { observed: false, held: false, everHeld: false, startChecks: 0, startCheck: !this.fixed && (!this.settled || probe || freed), probe };
 		this.running.add(lease);
 		return lease;
 	}
@@ -126,18 +147,87 @@ export class ConcurrencyWindow {
 		lease.jobId = jobId;
 	}
 
-	/** Whether the poller should now list the account's running jobs (once per learning). */
-	takeAccountLook(): boolean {
-		if (this.accountLook !== 'wanted') return false;
-		this.accountLook = 'asked';
+	/** Whether the poller should now list the account's running jobs, and answer with noteAccountRunning. */
+	takeAccountLook(nowMs = Date.now()): boolean {
+		if (this.lookInFlight) return false;
+		if (this.accountLook === 'wanted') {
+			this.accountLook = 'asked';
+			this.lookInFlight = 'others';
+		} else if (this.accountLimitWanted) {
+			this.accountLimitWanted = false;
+			this.lookInFlight = 'limit';
+		} else if (this.freeLookWanted || this.freePlacesMayExist(nowMs)) {
+			this.freeLookWanted = false;
+			this.lookInFlight = 'free';
+		} else return false;
+		this.lastLookAtMs = nowMs;
 		return true;
 	}
 
-	/** The account's running jobs; undefined when the list could not be read (then it grows as if idle). */
-	noteAccountRunning(jobIds: string[] | undefined): void {
-		const ours = new Set([...this.running].map((lease) => lease.jobId));
-		this.accountLook = jobIds?.some((id) => !ours.has(id)) ? 'busy' : 'idle';
+	/** Whether this look wants the account's QUEUED jobs as well (to count what others wait for). */
+	lookWantsQueued(): boolean {
+		return this.lookInFlight === 'free';
+	}
+
+	/** The account's running jobs (its first page), and its queued ones when asked; undefined when unreadable. */
+	noteAccountRunning(jobIds: string[] | undefined, atMs = Date.now(), queuedIds?: string[]): void {
+		const look = this.lookInFlight;
+		this.lookInFlight = undefined;
+		const counted = jobIds !== undefined && jobIds.length < ACCOUNT_RUNNING_PAGE ? jobIds.length : undefined;
+		if (jobIds !== undefined && counted !== undefined) this.noteOursInList(new Set(jobIds), atMs);
+		if (look === 'others') {
+			// Unreadable: it grows as if idle (blind, once).
+			const ours = new Set([...this.running].map((lease) => lease.jobId));
+			this.accountLook = jobIds?.some((id) => !ours.has(id)) ? 'busy' : 'idle';
+			// Ours all wait while others run: what runs is the account's limit.
+			if (this.accountLook === 'busy' && counted !== undefined) this.accountLimit = counted;
+		} else if (look === 'limit' && counted !== undefined) {
+			// The count races the API's queue (the job that waited may have started meanwhile): the highest is the limit.
+			this.accountLimit = Math.max(this.accountLimit ?? 0, counted);
+		} else if (look === 'free' && jobIds !== undefined && counted !== undefined && this.accountLimit !== undefined) {
+			// Ours may hold what the account's limit leaves to others' jobs, running and waiting, and
+			// while sharing a little slack: two workers doing so share it, rather than each holding the whole and
+			// queueing the rest.
+			// (Counting free places instead would count ours that ended unnoticed twice.)
+			const ours = new Set([...this.running].map((lease) => lease.jobId));
+			const others = [...jobIds, ...(queuedIds ?? [])].filter((id) => !ours.has(id)).length;
+			// Alone on the account, the limit is the limit: a job always waiting costs polls and gains nothing.
+			const slack = others > 0 ? Math.max(1, Math.round(this.accountLimit * CONCURRENCY_SHARE_SLACK)) : 0;
+			const share = Math.max(1, Math.min(this.accountLimit - others + slack, this.running.size + this.waiting.length));
+			if (share > this.limit) this.startChecksPending = share - this.limit;
+			// Without the queue's list, others' waiting jobs are unknown: only grow.
+			if (share > this.limit || queuedIds !== undefined) this.limit = share;
+		}
 		this.grow();
+		this.wake();
+	}
+
+	/**
+	 * The whole list of the account's running jobs is a look at every job of ours at once: one
+	 * listed has started (a held one is no longer waiting), one seen running and not listed has
+	 * ended. Their pollers are woken to look again from what is known now.
+	 */
+	private noteOursInList(runningNow: Set<string>, atMs: number): void {
+		for (const lease of [...this.running]) {
+			if (lease.jobId === undefined || lease.submittedAtMs === undefined || lease.submittedAtMs > atMs) continue;
+			if (runningNow.has(lease.jobId)) {
+				if (lease.startedSeenAtMs !== undefined) continue;
+				this.observe(lease, 'PROCESSING', undefined, atMs);
+			} else if (lease.startedSeenAtMs !== undefined && !lease.endLikely) {
+				lease.endLikely = true;
+			} else continue;
+			lease.wake?.();
+		}
+	}
+
+	/**
+	 * Settled below the account's limit, rows waiting and the window full: others may have left
+	 * places free (at most one look per CONCURRENCY_FREE_LOOK_EVERY_MS). One of ours waiting at the
+	 * API needs no exception: the account is full then, and the count says so.
+	 */
+	private freePlacesMayExist(nowMs: number): boolean {
+		if (this.fixed || !this.settled || this.accountLimit === undefined || this.waiting.length === 0 || this.running.size < this.limit) return false;
+		return this.presumedRunning().length < this.accountLimit && nowMs - this.lastLookAtMs >= scaledMs(CONCURRENCY_FREE_LOOK_EVERY_MS);
 	}
 
 	/** What a poll (or the submit's answer) said of the job. */
@@ -226,19 +316,12 @@ export class ConcurrencyWindow {
 	}
 
 	notePoll(atMs = Date.now()): void {
-		this.recentPolls.push(atMs);
-		this.forgetOldPolls(atMs);
+		this.polls.note(atMs);
 	}
 
 	/** The earliest moment the account's poll budget allows one more poll. */
 	pollAllowedAtMs(nowMs = Date.now()): number {
-		this.forgetOldPolls(nowMs);
-		if (this.recentPolls.length < POLL_RATE_BUDGET_PER_MINUTE) return nowMs;
-		return this.recentPolls[this.recentPolls.length - POLL_RATE_BUDGET_PER_MINUTE] + scaledMs(60_000);
-	}
-
-	private forgetOldPolls(nowMs: number): void {
-		while (this.recentPolls.length && this.recentPolls[0] <= nowMs - scaledMs(60_000)) this.recentPolls.shift();
+		return this.polls.allowedAtMs(nowMs);
 	}
 
 	/** Jobs of ours seen running (or done) and not yet handed over: positive evidence of capacity. */
@@ -284,6 +367,8 @@ export class ConcurrencyWindow {
 		lease.held = true;
 		lease.everHeld = true;
 		this.cleanCompletions = 0;
+		// One of ours waits: the account's running jobs now are its limit (counted once in a while).
+		if (!this.fixed && atMs - this.lastLookAtMs >= scaledMs(CONCURRENCY_FREE_LOOK_EVERY_MS)) this.accountLimitWanted = true;
 		if (!this.settled) {
 			this.settled = true;
 			this.settledAtMs = atMs;
@@ -303,6 +388,13 @@ export class ConcurrencyWindow {
 		if (!this.everStarted && this.limit >= this.initial * CONCURRENCY_BLIND_GROWTH_MAX) return;
 		if (!this.everStarted && this.accountLook !== 'idle') {
 			if (this.accountLook === 'not yet') this.accountLook = 'wanted';
+			return;
+		}
+		// The account's limit is known (others filled it while ours waited): grow into its free
+		// places, counted now, rather than fourfold into a queue behind the other worker's jobs.
+		if (this.everStarted && this.accountLimit !== undefined) {
+			this.settled = true;
+			this.freeLookWanted = true;
 			return;
 		}
 		this.limit *= this.everStarted ? CONCURRENCY_GROWTH_FACTOR : 2;

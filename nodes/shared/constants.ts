@@ -37,6 +37,11 @@ export const POLL_MIN_MS = 1_000;
 export const POLL_MAX_MS = 8_000;
 /** Polls per minute one process allows itself per account, all jobs together (Apiframe reportedly allows 500 requests). */
 export const POLL_RATE_BUDGET_PER_MINUTE = 300;
+/**
+ * Polls that may go at once above that rate (a token bucket): a burst is paid back at the rate,
+ * never by a stop of every poll until the minute is over; at most 450 in the first minute.
+ */
+export const POLL_BURST = 150;
 /** Seedream's documented average duration, until jobs of the account have been measured. */
 export const JOB_DURATION_PRIOR_MS = 15_000;
 export const JOB_DURATION_SAMPLES_KEPT = 50;
@@ -83,6 +88,20 @@ export const CONCURRENCY_GROWTH_FACTOR = 4;
 export const CONCURRENCY_BLIND_GROWTH_MAX = 2;
 /** Settled, the window tries one more job after this many × limit clean completions. */
 export const CONCURRENCY_PROBE_AFTER_COMPLETIONS = 4;
+/**
+ * Settled with rows waiting and fewer of ours running than the account's limit (other workers and
+ * workflows share it), the account's running jobs are counted at most this often: places others
+ * freed are taken at once, not one probe at a time.
+ */
+export const CONCURRENCY_FREE_LOOK_EVERY_MS = 2_000;
+/**
+ * Sharing the account, a process may keep this share of its limit beyond what others leave: the
+ * API queues the few extra jobs and starts them the moment a place frees, so a place is not idle
+ * while the process that freed it has not seen it yet.
+ */
+export const CONCURRENCY_SHARE_SLACK = 0.2;
+/** The page of the account's running jobs one look reads; a full page means "at least this many". */
+export const ACCOUNT_RUNNING_PAGE = 100;
 /** 429s closer together than this halve the window once. */
 export const CONCURRENCY_RATE_DECREASE_GAP_MS = 5_000;
 /** How long the plan's limit read from `/v2/me` is trusted before it is asked again (plans change). */

@@ -76,7 +76,9 @@ export function nextPollAtMs(state: PollState): number {
 	// trip) and costs a whole step: look a little after.
 	const marginMs = Math.max(scaledMs(POLL_END_MARGIN_MS), median * POLL_END_MARGIN_SHARE);
 	let targetMs: number;
-	if (lease?.held && window) {
+	if (lease?.endLikely) {
+		targetMs = nowMs;
+	} else if (lease?.held && window) {
 		lease.predictedStartMs = predictedStartMs(window, lease, median, nowMs);
 		// Other workflows and n8n processes free places too: never wait more than half a duration to
 		// look. Before any duration is known, the first cold look from now: the jobs may be quick.

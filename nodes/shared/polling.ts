@@ -1,5 +1,6 @@
 import type { ApiContext } from './api';
 import { apiframeRequest, cancelSignalOf } from './api';
+import { ACCOUNT_RUNNING_PAGE } from './constants';
 import type { ConcurrencyWindow, JobLease } from './concurrency';
 import type { ParsedJob } from './job';
 import { isTerminal, parseJob } from './job';
@@ -18,14 +19,29 @@ export function getJob(ctx: ApiContext, jobId: string): Promise<unknown> {
 	return apiframeRequest(ctx, { method: 'GET', path: `/v2/jobs/${encodeURIComponent(jobId)}`, idempotent: true });
 }
 
-/** The account's jobs running now (the first page: enough to tell whether others run); undefined when unreadable. */
-async function runningJobIds(ctx: ApiContext): Promise<string[] | undefined> {
-	const ids = await apiframeRequest<{ jobs?: Array<{ id?: unknown }> }>(ctx, { method: 'GET', path: '/v2/jobs', qs: { status: 'PROCESSING', limit: 100 }, idempotent: true }).then(
+/** The account's jobs in one status now (the first page: enough to count them, or to tell whether others run); undefined when unreadable. */
+async function accountJobIds(ctx: ApiContext, status: 'PROCESSING' | 'QUEUED'): Promise<string[] | undefined> {
+	const ids = await apiframeRequest<{ jobs?: Array<{ id?: unknown }> }>(ctx, { method: 'GET', path: '/v2/jobs', qs: { status, limit: ACCOUNT_RUNNING_PAGE }, idempotent: true }).then(
 		(page) => (page?.jobs ?? []).map((job) => String(job.id)),
 		() => undefined,
 	);
 	throwIfCancelled(cancelSignalOf(ctx));
 	return ids;
+}
+
+/** Waits for the next look; the window ends the wait early when a look at the account saw the job start or end. */
+async function pauseUnlessWoken(ms: number, signal: AbortSignal | undefined, lease: JobLease | undefined): Promise<void> {
+	if (!lease) return await pause(ms, signal);
+	const woken = new AbortController();
+	lease.wake = () => woken.abort();
+	try {
+		await pause(ms, signal ? AbortSignal.any([signal, woken.signal]) : woken.signal).catch((error: unknown) => {
+			if (!woken.signal.aborted) throw error;
+		});
+	} finally {
+		lease.wake = undefined;
+	}
+	throwIfCancelled(signal);
 }
 
 export interface WaitOptions {
@@ -60,15 +76,21 @@ export async function waitForJob(ctx: ApiContext, jobId: string, known: ParsedJo
 		});
 		if (nowMs - sinceMs >= timeoutMs) throw new JobWaitTimeoutError(job, nowMs - sinceMs);
 		const startCheck = inStartPhase(lease);
-		await pause(Math.min(pollAtMs, sinceMs + timeoutMs) - nowMs, signal);
+		await pauseUnlessWoken(Math.min(pollAtMs, sinceMs + timeoutMs) - nowMs, signal, lease);
 		job = parseJob(await getJob(ctx, jobId));
 		if (!job.jobId) job.jobId = jobId;
 		lastPollAtMs = Date.now();
 		window?.notePoll(lastPollAtMs);
 		if (lease && startCheck) lease.startChecks++;
+		// A list that missed it (it started after the list was read) said it ended: this look says otherwise.
+		if (lease) lease.endLikely = false;
 		if (lease && window) {
 			window.observe(lease, job.status, job.progress, lastPollAtMs);
-			if (window.takeAccountLook()) window.noteAccountRunning(await runningJobIds(ctx));
+			if (window.takeAccountLook(lastPollAtMs)) {
+				const running = await accountJobIds(ctx, 'PROCESSING');
+				const queued = window.lookWantsQueued() ? await accountJobIds(ctx, 'QUEUED') : undefined;
+				window.noteAccountRunning(running, Date.now(), queued);
+			}
 		}
 		// Looks past the start checks walk the quantiles; a held job waits for its predicted start instead.
 		if (!startCheck && !isTerminal(job.status) && !lease?.held) runningPolls++;

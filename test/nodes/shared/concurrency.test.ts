@@ -82,6 +82,19 @@ describe("the account's running-job window, learned from what the API does", () 
 		expect(window.takeAccountLook()).toBe(false);
 	});
 
+	it("ours waited while another worker's 25 ran, then all of ours ran: it grows into the account's free places, not fourfold", async () => {
+		const { window, first } = await allQueuedAtFirstLook();
+		window.noteAccountRunning(Array.from({ length: 25 }, (_, i) => `theirs-${i}`));
+		expect(window.limit).toBe(16);
+		first.forEach((lease) => window.observe(lease, 'PROCESSING', 3, 2_000));
+		expect(window.limit).toBe(16);
+		// The other worker's jobs ended but 4: ours may hold the other 21 of the account's 25, and a
+		// slack of 5 (a fifth) the API queues and starts the moment a place frees.
+		expect(window.takeAccountLook(2_000)).toBe(true);
+		window.noteAccountRunning([...first.map((lease) => lease.jobId!), 'theirs-1', 'theirs-2', 'theirs-3', 'theirs-4']);
+		expect(window.limit).toBe(21 + 5);
+	});
+
 	it('the account list cannot be read: the window grows as before (blind, once)', async () => {
 		const { window } = await allQueuedAtFirstLook();
 		window.noteAccountRunning(undefined);
@@ -97,6 +110,109 @@ describe("the account's running-job window, learned from what the API does", () 
 		leases.slice(3).forEach((lease) => window.observe(lease, 'QUEUED', undefined, 6_000));
 		expect(window.limit).toBe(3);
 		expect(window.heldLeases()).toHaveLength(13);
+	});
+
+	/**
+	 * Another worker runs 9 of the account's 25 places: of our 16, 9 run and 7 wait. Held, they have
+	 * the window count the account's running jobs (25 then: its limit).
+	 */
+	async function sharingWithAnotherWorker() {
+		const window = new ConcurrencyWindow();
+		const leases = await submit(window, 16, 0);
+		leases.forEach((lease, i) => (lease.jobId = `ours-${i}`));
+		const waiting = waitingRows(window, 200);
+		leases.slice(0, 9).forEach((lease) => window.observe(lease, 'PROCESSING', 3, 300));
+		leases.slice(9).forEach((lease) => window.observe(lease, 'QUEUED', 0, 1_000));
+		expect(window.limit).toBe(9);
+		expect(window.takeAccountLook(1_000)).toBe(true);
+		window.noteAccountRunning([...leases.slice(0, 9).map((lease) => lease.jobId!), ...Array.from({ length: 16 }, (_, i) => `theirs-${i}`)]);
+		// Our 7 waiting ones run and end; the window holds our 9 and rows wait.
+		leases.slice(9).forEach((lease) => window.release(lease, true, 6_000));
+		return { window, leases, waiting };
+	}
+
+	it("one of ours waiting while another worker's jobs run: the account's running jobs are counted once, as its limit", async () => {
+		const { window } = await sharingWithAnotherWorker();
+		expect(window.limit).toBe(9);
+		expect(window.inFlight).toBe(9);
+		expect(window.takeAccountLook(1_500)).toBe(false);
+	});
+
+	it('settled below the account\'s limit with rows waiting: the places the other worker left are taken at once, looked at early', async () => {
+		const { window, leases, waiting } = await sharingWithAnotherWorker();
+		// The other worker finished: 12 run on the account, 9 of them ours.
+		expect(window.takeAccountLook(3_000)).toBe(true);
+		expect(window.lookWantsQueued()).toBe(true);
+		window.noteAccountRunning([...leases.slice(0, 9).map((lease) => lease.jobId!), 'theirs-1', 'theirs-2', 'theirs-3'], 3_000, []);
+		expect(window.limit).toBe(22 + 5);
+		const granted = await Promise.all(waiting.slice(0, 18));
+		expect(granted.map((lease) => lease.startCheck)).toEqual(Array(18).fill(true));
+		expect(window.inFlight).toBe(27);
+		// At most one look every 2 s, and none while the window has places of its own to fill.
+		expect(window.takeAccountLook(4_000)).toBe(false);
+		return { window, leases };
+	});
+
+	it("two workers each holding the whole account: a look counts the other's running and waiting jobs, and keeps only the share they leave", async () => {
+		const { window, leases } = await sharingWithAnotherWorker();
+		expect(window.takeAccountLook(3_000)).toBe(true);
+		window.noteAccountRunning([...leases.slice(0, 9).map((lease) => lease.jobId!), 'theirs-1', 'theirs-2', 'theirs-3'], 3_000, []);
+		expect(window.limit).toBe(27);
+		// The other worker is back: 12 of its jobs run and 8 wait, so ours may hold 25 − 20, and the slack of 5.
+		leases.slice(0, 9).forEach((lease) => window.release(lease, true, 6_000));
+		expect(window.takeAccountLook(5_000)).toBe(true);
+		const theirs = (n: number, from: number) => Array.from({ length: n }, (_, i) => `theirs-${from + i}`);
+		const ours = [...(window as unknown as { running: Set<JobLease> }).running].map((lease, i) => (lease.jobId = `ours-new-${i}`));
+		expect(ours).toHaveLength(27);
+		// 5 of ours run, one waits (listed with the others' 8), the rest are on their way.
+		window.noteAccountRunning([...ours.slice(0, 5), ...theirs(12, 0)], 5_000, [...theirs(8, 12), ours[7]]);
+		expect(window.limit).toBe(5 + 5);
+	});
+
+	it('the other worker gone (only ours run): the window takes the whole account, without slack', async () => {
+		const { window, leases } = await sharingWithAnotherWorker();
+		expect(window.takeAccountLook(3_000)).toBe(true);
+		window.noteAccountRunning(leases.slice(0, 9).map((lease) => lease.jobId!), 3_000, []);
+		expect(window.limit).toBe(25);
+	});
+
+	it('the account as full as its limit: only the slack of 5 places is taken, and the next look comes 2 s later', async () => {
+		const { window, leases } = await sharingWithAnotherWorker();
+		expect(window.takeAccountLook(3_000)).toBe(true);
+		window.noteAccountRunning([...leases.slice(0, 9).map((lease) => lease.jobId!), ...Array.from({ length: 16 }, (_, i) => `theirs-${i}`)], 3_000, []);
+		expect(window.limit).toBe(9 + 5);
+		expect(window.takeAccountLook(4_999)).toBe(false);
+		expect(window.takeAccountLook(5_000)).toBe(true);
+	});
+
+	it("a look at the account's running jobs is a look at each of ours: a held one listed has started, one seen running and not listed has ended; their pollers are woken", async () => {
+		const window = new ConcurrencyWindow();
+		const leases = await submit(window, 16, 0);
+		leases.forEach((lease, i) => (lease.jobId = `ours-${i}`));
+		waitingRows(window, 200);
+		leases.slice(0, 9).forEach((lease) => window.observe(lease, 'PROCESSING', 3, 300));
+		leases.slice(9).forEach((lease) => window.observe(lease, 'QUEUED', 0, 1_000));
+		const woken: string[] = [];
+		leases.forEach((lease) => (lease.wake = () => woken.push(lease.jobId!)));
+		expect(window.takeAccountLook(1_000)).toBe(true);
+		// ours-0 ended; ours-9 (held) runs now; the other held ones still wait.
+		window.noteAccountRunning([...leases.slice(1, 10).map((lease) => lease.jobId!), ...Array.from({ length: 16 }, (_, i) => `theirs-${i}`)], 1_200);
+		expect(woken).toEqual(['ours-0', 'ours-9']);
+		expect([leases[0].endLikely, leases[9].held, leases[9].startedSeenAtMs, leases[10].held]).toEqual([true, false, 1_200, true]);
+	});
+
+	it('alone on the account (ours fill its limit): it never looks for free places', async () => {
+		const window = new ConcurrencyWindow();
+		const leases = await submit(window, 16, 0);
+		leases.forEach((lease, i) => (lease.jobId = `ours-${i}`));
+		waitingRows(window, 200);
+		leases.slice(0, 10).forEach((lease) => window.observe(lease, 'PROCESSING', 3, 300));
+		leases.slice(10).forEach((lease) => window.observe(lease, 'QUEUED', 0, 1_000));
+		expect(window.takeAccountLook(1_000)).toBe(true);
+		window.noteAccountRunning(leases.slice(0, 10).map((lease) => lease.jobId!));
+		leases.slice(10).forEach((lease) => window.release(lease, true, 6_000));
+		expect(window.limit).toBe(10);
+		expect(window.takeAccountLook(60_000)).toBe(false);
 	});
 
 	async function probeAfterFortyCompletions() {

@@ -94,14 +94,32 @@ describe('when the node looks at a job', () => {
 		expect(nextPollAtMs(state({ nowMs: 23_950, lastPollAtMs: 23_950, runningPolls: 1, lease: held, window, warm: true }))).toBe(30_150);
 	});
 
-	it('never past the poll budget of the account: 300 polls a minute for every job of it together', async () => {
+	it("a job the account's list no longer shows running is looked at now, yet not twice within a second", async () => {
 		const window = new ConcurrencyWindow();
 		window.setFixedLimit(10);
 		const lease = await window.acquire(undefined);
 		window.submitted(lease, 0);
-		for (let i = 0; i < 300; i++) window.notePoll(10_000 + i * 10);
-		// The 300th poll of the last minute was at 12.99 s: the next may go when the first of them is a minute old.
-		expect(nextPollAtMs(state({ nowMs: 15_000, lastPollAtMs: 12_990, runningPolls: 2, lease, window }))).toBe(70_000);
+		lease.endLikely = true;
+		expect(nextPollAtMs(state({ nowMs: 6_000, lastPollAtMs: 3_150, runningPolls: 1, lease, window }))).toBe(6_000);
+		expect(nextPollAtMs(state({ nowMs: 6_000, lastPollAtMs: 5_500, runningPolls: 1, lease, window }))).toBe(6_500);
+	});
+
+	it('never past the poll budget of the account: 150 polls at once, then 300 a minute for every job of it together, never a stop until the minute is over', async () => {
+		const window = new ConcurrencyWindow();
+		window.setFixedLimit(10);
+		const lease = await window.acquire(undefined);
+		window.submitted(lease, 0);
+		for (let i = 0; i < 150; i++) window.notePoll(10_000);
+		// The burst is spent: the next poll goes at the rate (one per 200 ms), not a minute later.
+		expect(window.pollAllowedAtMs(10_000)).toBe(10_200);
+		expect(nextPollAtMs(state({ nowMs: 10_000, lastPollAtMs: 8_000, runningPolls: 5, lease, window, durationMs: () => 1_000 }))).toBe(10_200);
+		window.notePoll(10_200);
+		expect(window.pollAllowedAtMs(10_200)).toBe(10_400);
+		// A quiet minute fills the bucket again, never above 150.
 		expect(window.pollAllowedAtMs(70_000)).toBe(70_000);
+		let polls = 0;
+		for (let atMs = 70_000; (atMs = window.pollAllowedAtMs(atMs)) < 130_000; polls++) window.notePoll(atMs);
+		// In one minute: the 150 at once, then one every 200 ms (70.2 s … 129.8 s).
+		expect(polls).toBe(150 + 299);
 	});
 });
