@@ -84,7 +84,8 @@ async function batch(stack: QueueStack, sim: Simulator, name: string, path: stri
 	return { wallMs, rowsOut, workers, executionMs, errors: [...new Set(errors)].slice(0, 3) };
 }
 
-export async function runQueueMode(log: (line: string) => void): Promise<QueueModeResult> {
+/** `inspect` sees Q1's job log and requests before Q2 starts (for a timeline while tuning). */
+export async function runQueueMode(log: (line: string) => void, inspect?: (jobs: ReturnType<Simulator['jobs']>, requests: ReturnType<Simulator['requests']>) => void): Promise<QueueModeResult> {
 	const latencyMs = SIMULATED_LATENCY_MS * QUEUE.timeScale;
 	const idealMs = Math.ceil(QUEUE.rows / QUEUE.cap) * latencyMs;
 	const paths = await prepareN8n();
@@ -100,6 +101,7 @@ export async function runQueueMode(log: (line: string) => void): Promise<QueueMo
 		const q1 = await measured(stack, () => batch(stack, sim, 'q1', 'q1-rows', 'c0000000-0000-4000-8000-000000000001', QUEUE.rows / QUEUE.executions, QUEUE.executions, { outputFormat: 'png' }));
 		const requests = sim.requests();
 		const jobs = sim.jobs();
+		inspect?.(jobs, requests);
 		const q1Result = {
 			wallMs: q1.result.wallMs,
 			ratio: round(q1.result.wallMs / idealMs, 3),

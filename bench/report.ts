@@ -106,7 +106,8 @@ export function table(s: Scenarios): string {
 		out.push(
 			`Queue mode · ${q.settings.rows} rows in ${q.settings.executions} executions over two workers, cap ${q.settings.cap}, L = ${q.settings.latencyMs / 1000} s: ` +
 				`wall ÷ limit **${fmt(q.q1.ratio)}** (${fmt(q.q1.wallMs / 1000, 1)} s), ${q.q1.jobs} jobs, ${q.q1.rowsLost} rows lost, ${q.q1.status409} × 409, ${q.q1.status429} × 429, ` +
-				`${fmt(q.q1.requestsPerJob, 1)} requests/job; executions per worker ${JSON.stringify(q.q1.executionsByWorker)}; peak RSS ` +
+				`${fmt(q.q1.requestsPerJob, 1)} requests/job; on average ${fmt(q.q1.jobLog.meanRunning, 1)} running and ${fmt(q.q1.jobLog.meanInFlight, 1)} in flight (peak ${q.q1.jobLog.peakInFlight}) on the account's ${q.settings.cap}; ` +
+				`executions per worker ${JSON.stringify(q.q1.executionsByWorker)}; peak RSS ` +
 				q.q1.memory.map((p) => `${p.label} ${p.peakRssMiB} MiB`).join(', ') +
 				'.',
 		);

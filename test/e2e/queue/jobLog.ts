@@ -34,6 +34,8 @@ export interface JobLogFigures {
 	peakInFlight: number;
 	/** PROCESSING (holding one of the account's slots), at most at once. */
 	peakRunning: number;
+	/** PROCESSING, on average over the log's span: the account's limit × how well it was used. */
+	meanRunning: number;
 	/** Jobs that waited QUEUED for a slot (startedAt more than `queuedThresholdMs` after createdAt). */
 	waitedQueued: number;
 	/** The longest and the total QUEUED wait, ms. */
@@ -52,6 +54,7 @@ export function jobLogFigures(jobs: SimJob[], queuedThresholdMs = 100): JobLogFi
 		peakInFlight: peak(jobs.map((j) => [ms(j.createdAt), ms(j.completedAt)])),
 		meanInFlight: meanOpen(jobs.map((j) => [ms(j.createdAt), ms(j.completedAt)])),
 		peakRunning: peak(jobs.map((j) => [ms(j.startedAt), ms(j.completedAt)])),
+		meanRunning: meanOpen(jobs.map((j) => [ms(j.startedAt), ms(j.completedAt)])),
 		waitedQueued: waits.filter((w) => w > queuedThresholdMs).length,
 		maxQueuedMs: waits.length ? Math.max(...waits) : 0,
 		totalQueuedMs: waits.reduce((a, b) => a + Math.max(0, b), 0),
