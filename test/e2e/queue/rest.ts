@@ -113,15 +113,17 @@ export async function waitForExecutions(main: N8nInstance, workflowId: string, c
 
 /** Every execution of a workflow, newest first (pages of 100, following the list's `nextCursor`). */
 export async function listAllExecutions(main: N8nInstance, workflowId: string): Promise<any[]> {
-	const out: any[] = [];
+	// n8n's first page puts the running executions on top of the finished ones, so one finishing
+	// as the page is read is listed twice: each id once, its finished copy.
+	const byId = new Map<string, any>();
 	let cursor: string | undefined;
 	for (;;) {
 		const query = new URLSearchParams({ filter: JSON.stringify({ workflowId }), limit: '100' });
 		if (cursor) query.set('cursor', cursor);
 		const data = await rest(main, 'GET', `/rest/executions?${query}`);
-		out.push(...data.results);
+		for (const execution of data.results) if (!byId.has(String(execution.id)) || execution.stoppedAt) byId.set(String(execution.id), execution);
 		cursor = data.nextCursor ?? undefined;
-		if (!cursor || data.results.length === 0) return out;
+		if (!cursor || data.results.length === 0) return [...byId.values()];
 	}
 }
 
