@@ -3,6 +3,7 @@ import {
 	CONCURRENCY_BLIND_GROWTH_MAX,
 	CONCURRENCY_FREE_LOOK_EVERY_MS,
 	CONCURRENCY_GROWTH_FACTOR,
+	CONCURRENCY_LIMIT_LOOK_EVERY_MS,
 	CONCURRENCY_INITIAL,
 	CONCURRENCY_PROBE_AFTER_COMPLETIONS,
 	CONCURRENCY_RATE_DECREASE_GAP_MS,
@@ -86,6 +87,9 @@ export class ConcurrencyWindow {
 	/** The account's running jobs counted while one of ours waited: its limit, for every process on it. */
 	private accountLimit?: number;
 	private accountLimitWanted = false;
+	private lastLimitLookAtMs = Number.NEGATIVE_INFINITY;
+	/** Some look listed jobs that are not ours: another process or workflow shares the account. */
+	private sharing = false;
 	/** Every job of ours ran and the account's limit is known: its free places say how far to grow. */
 	private freeLookWanted = false;
 	/** The look at the account's running jobs in flight (one at a time), and when the last began. */
@@ -175,9 +179,10 @@ export class ConcurrencyWindow {
 		this.lookInFlight = undefined;
 		const counted = jobIds !== undefined && jobIds.length < ACCOUNT_RUNNING_PAGE ? jobIds.length : undefined;
 		if (jobIds !== undefined && counted !== undefined) this.noteOursInList(new Set(jobIds), atMs);
+		const ours = new Set([...this.running].map((lease) => lease.jobId));
+		if ([...(jobIds ?? []), ...(queuedIds ?? [])].some((id) => !ours.has(id))) this.sharing = true;
 		if (look === 'others') {
 			// Unreadable: it grows as if idle (blind, once).
-			const ours = new Set([...this.running].map((lease) => lease.jobId));
 			this.accountLook = jobIds?.some((id) => !ours.has(id)) ? 'busy' : 'idle';
 			// Ours all wait while others run: what runs is the account's limit.
 			if (this.accountLook === 'busy' && counted !== undefined) this.accountLimit = counted;
@@ -189,7 +194,6 @@ export class ConcurrencyWindow {
 			// while sharing a little slack: two workers doing so share it, rather than each holding the whole and
 			// queueing the rest.
 			// (Counting free places instead would count ours that ended unnoticed twice.)
-			const ours = new Set([...this.running].map((lease) => lease.jobId));
 			const others = [...jobIds, ...(queuedIds ?? [])].filter((id) => !ours.has(id)).length;
 			// Alone on the account, the limit is the limit: a job always waiting costs polls and gains nothing.
 			const slack = others > 0 ? Math.max(1, Math.round(this.accountLimit * CONCURRENCY_SHARE_SLACK)) : 0;
@@ -226,7 +230,8 @@ export class ConcurrencyWindow {
 	 * API needs no exception: the account is full then, and the count says so.
 	 */
 	private freePlacesMayExist(nowMs: number): boolean {
-		if (this.fixed || !this.settled || this.accountLimit === undefined || this.waiting.length === 0 || this.running.size < this.limit) return false;
+		// Alone on the account there is nobody to share with: the window's own limit is the account's.
+		if (this.fixed || !this.settled || !this.sharing || this.accountLimit === undefined || this.waiting.length === 0 || this.running.size < this.limit) return false;
 		return this.presumedRunning().length < this.accountLimit && nowMs - this.lastLookAtMs >= scaledMs(CONCURRENCY_FREE_LOOK_EVERY_MS);
 	}
 
@@ -367,8 +372,13 @@ export class ConcurrencyWindow {
 		lease.held = true;
 		lease.everHeld = true;
 		this.cleanCompletions = 0;
-		// One of ours waits: the account's running jobs now are its limit (counted once in a while).
-		if (!this.fixed && atMs - this.lastLookAtMs >= scaledMs(CONCURRENCY_FREE_LOOK_EVERY_MS)) this.accountLimitWanted = true;
+		// One of ours waits: the account's running jobs now are its limit (counted again only now and
+		// then: plans change, and a count that raced the API's queue may have been short).
+		const limitLookDue = this.accountLimit === undefined || atMs - this.lastLimitLookAtMs >= scaledMs(CONCURRENCY_LIMIT_LOOK_EVERY_MS);
+		if (!this.fixed && limitLookDue && atMs - this.lastLookAtMs >= scaledMs(CONCURRENCY_FREE_LOOK_EVERY_MS)) {
+			this.accountLimitWanted = true;
+			this.lastLimitLookAtMs = atMs;
+		}
 		if (!this.settled) {
 			this.settled = true;
 			this.settledAtMs = atMs;

@@ -100,6 +100,8 @@ export const CONCURRENCY_FREE_LOOK_EVERY_MS = 2_000;
  * while the process that freed it has not seen it yet.
  */
 export const CONCURRENCY_SHARE_SLACK = 0.2;
+/** Once the account's limit is known, a job of ours waiting has it counted again at most this often. */
+export const CONCURRENCY_LIMIT_LOOK_EVERY_MS = 30_000;
 /** The page of the account's running jobs one look reads; a full page means "at least this many". */
 export const ACCOUNT_RUNNING_PAGE = 100;
 /** 429s closer together than this halve the window once. */
