@@ -5,29 +5,11 @@
  * simulator's catalog and against a simulator whose catalog is down.
  */
 import { startSimulator, type Simulator } from '../simulator';
+import { BUILT_IN_MODEL_OPTIONS, SIMULATOR_CATALOG_OPTIONS } from '../support/modelOptions';
 import { createInstance, destroyInstance, importCredentials, prepareN8n, rest, start, stopAll, type N8nInstance } from './n8n';
 
 const CATALOG_CREDENTIAL = { id: 'apiframeModels01', name: 'Apiframe (catalog)' };
 const DOWN_CREDENTIAL = { id: 'apiframeModels02', name: 'Apiframe (catalog down)' };
-
-/** The simulator's catalog: its Seedream entries, newest first, with its prices. */
-const CATALOG = [
-	{ name: 'Seedream 5 Pro', value: 'seedream-5-pro', description: 'Model ID seedream-5-pro, 6 credits per image' },
-	{ name: 'Seedream 5 Lite', value: 'seedream-5-lite', description: 'Model ID seedream-5-lite, 3 credits per image' },
-	{ name: 'Seedream 4.5 (default)', value: 'seedream-4.5', description: 'Model ID seedream-4.5, 4 credits per image' },
-	{ name: 'Seedream 4', value: 'seedream-4', description: 'Model ID seedream-4, 3 credits per image' },
-	{ name: 'Seedream 3.1', value: 'seedream-3.1', description: 'Model ID seedream-3.1, 2 credits per image' },
-	{ name: 'Seedream 3', value: 'seedream-3', description: 'Model ID seedream-3, 2 credits per image' },
-];
-/** The node's built-in list: only 4.5's price is published. */
-const BUILT_IN = [
-	{ name: 'Seedream 5 Pro', value: 'seedream-5-pro', description: 'Model ID seedream-5-pro' },
-	{ name: 'Seedream 5 Lite', value: 'seedream-5-lite', description: 'Model ID seedream-5-lite' },
-	{ name: 'Seedream 4.5 (default)', value: 'seedream-4.5', description: 'Model ID seedream-4.5, 4 credits per image' },
-	{ name: 'Seedream 4', value: 'seedream-4', description: 'Model ID seedream-4' },
-	{ name: 'Seedream 3.1', value: 'seedream-3.1', description: 'Model ID seedream-3.1' },
-	{ name: 'Seedream 3', value: 'seedream-3', description: 'Model ID seedream-3' },
-];
 
 /** The body n8n's editor posts for a loadOptionsMethod (OptionsRequestDto in @n8n/api-types). */
 function optionsRequest(credential: { id: string; name: string }) {
@@ -65,7 +47,7 @@ describe('the Model dropdown in a real n8n 2.41.1', () => {
 
 	it("lists the catalog's six Seedream models with their credit costs, asked with the stored credential", async () => {
 		const options = await rest(instance, 'POST', '/rest/dynamic-node-parameters/options', optionsRequest(CATALOG_CREDENTIAL));
-		expect(options).toEqual(CATALOG);
+		expect(options).toEqual(SIMULATOR_CATALOG_OPTIONS);
 		const requests = sim.requests();
 		expect(requests.map((r) => [r.method, r.path, r.query, r.status])).toEqual([['GET', '/v2/models', { modality: 'image' }, 200]]);
 		// n8n decrypted the stored credential and applied its X-API-Key (masked in the simulator's log).
@@ -74,7 +56,7 @@ describe('the Model dropdown in a real n8n 2.41.1', () => {
 
 	it('falls back to the built-in list when the catalog answers 503, after one request', async () => {
 		const options = await rest(instance, 'POST', '/rest/dynamic-node-parameters/options', optionsRequest(DOWN_CREDENTIAL));
-		expect(options).toEqual(BUILT_IN);
+		expect(options).toEqual(BUILT_IN_MODEL_OPTIONS);
 		expect(down.requests().map((r) => [r.method, r.path, r.status])).toEqual([['GET', '/v2/models', 503]]);
 	});
 });

@@ -5,6 +5,7 @@ import type { Simulator } from '../../simulator';
 import { startSimulator } from '../../simulator';
 import { http, isOk } from '../../support/http';
 import { imageSize } from '../../support/imageSize';
+import { BUILT_IN_MODEL_OPTIONS, SIMULATOR_CATALOG_OPTIONS } from '../../support/modelOptions';
 import { generateParameters, rows, runSeedream, submitsOf, TEST_IMAGE_SCALE, useSimulator } from '../../support/seedream';
 
 const px = (n: number) => Math.max(1, Math.round(n * TEST_IMAGE_SCALE));
@@ -114,30 +115,14 @@ describe('the Seedream family through n8n', () => {
 	});
 
 	it("Model's list: the simulator's catalog, Seedream entries only, with labels and credits", async () => {
-		expect(await modelOptions(sim)).toEqual([
-			{ name: 'Seedream 5 Pro', value: 'seedream-5-pro', description: 'Model ID seedream-5-pro, 6 credits per image' },
-			{ name: 'Seedream 5 Lite', value: 'seedream-5-lite', description: 'Model ID seedream-5-lite, 3 credits per image' },
-			{ name: 'Seedream 4.5 (default)', value: 'seedream-4.5', description: 'Model ID seedream-4.5, 4 credits per image' },
-			{ name: 'Seedream 4', value: 'seedream-4', description: 'Model ID seedream-4, 3 credits per image' },
-			{ name: 'Seedream 3.1', value: 'seedream-3.1', description: 'Model ID seedream-3.1, 2 credits per image' },
-			{ name: 'Seedream 3', value: 'seedream-3', description: 'Model ID seedream-3, 2 credits per image' },
-		]);
+		expect(await modelOptions(sim)).toEqual(SIMULATOR_CATALOG_OPTIONS);
 		expect(sim.requests().map((r) => [r.path, r.query])).toEqual([['/v2/models', { modality: 'image' }]]);
 	});
-
-	const BUILT_IN = [
-		{ name: 'Seedream 5 Pro', value: 'seedream-5-pro', description: 'Model ID seedream-5-pro' },
-		{ name: 'Seedream 5 Lite', value: 'seedream-5-lite', description: 'Model ID seedream-5-lite' },
-		{ name: 'Seedream 4.5 (default)', value: 'seedream-4.5', description: 'Model ID seedream-4.5, 4 credits per image' },
-		{ name: 'Seedream 4', value: 'seedream-4', description: 'Model ID seedream-4' },
-		{ name: 'Seedream 3.1', value: 'seedream-3.1', description: 'Model ID seedream-3.1' },
-		{ name: 'Seedream 3', value: 'seedream-3', description: 'Model ID seedream-3' },
-	];
 
 	it("Model's list: the built-in one when the catalog answers 503 (modelsCatalog: false)", async () => {
 		const down = await startSimulator({ modelsCatalog: false });
 		try {
-			expect(await modelOptions(down)).toEqual(BUILT_IN);
+			expect(await modelOptions(down)).toEqual(BUILT_IN_MODEL_OPTIONS);
 			expect(down.requests().map((r) => [r.path, r.status])).toEqual([['/v2/models', 503]]);
 		} finally {
 			await down.close();
@@ -146,7 +131,7 @@ describe('the Seedream family through n8n', () => {
 
 	it("Model's list: one 503 is enough to fall back, without a retry", async () => {
 		sim.injectFaults({ kind: 503, count: 1, pathPrefix: '/v2/models' });
-		expect(await modelOptions(sim)).toEqual(BUILT_IN);
+		expect(await modelOptions(sim)).toEqual(BUILT_IN_MODEL_OPTIONS);
 		expect(sim.requests().filter((r) => r.path === '/v2/models')).toHaveLength(1);
 	});
 });

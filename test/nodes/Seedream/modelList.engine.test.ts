@@ -14,25 +14,9 @@ import { buildAdditionalData } from '../../harness/additional-data';
 import { ensureEnvironment } from '../../harness/environment';
 import { startSimulator, type Simulator } from '../../simulator';
 import { http } from '../../support/http';
+import { BUILT_IN_MODEL_OPTIONS, SIMULATOR_CATALOG_OPTIONS } from '../../support/modelOptions';
 
 const SEEDREAM_TYPE = 'n8n-nodes-seedream.seedream';
-
-const CATALOG = [
-	{ name: 'Seedream 5 Pro', value: 'seedream-5-pro', description: 'Model ID seedream-5-pro, 6 credits per image' },
-	{ name: 'Seedream 5 Lite', value: 'seedream-5-lite', description: 'Model ID seedream-5-lite, 3 credits per image' },
-	{ name: 'Seedream 4.5 (default)', value: 'seedream-4.5', description: 'Model ID seedream-4.5, 4 credits per image' },
-	{ name: 'Seedream 4', value: 'seedream-4', description: 'Model ID seedream-4, 3 credits per image' },
-	{ name: 'Seedream 3.1', value: 'seedream-3.1', description: 'Model ID seedream-3.1, 2 credits per image' },
-	{ name: 'Seedream 3', value: 'seedream-3', description: 'Model ID seedream-3, 2 credits per image' },
-];
-const BUILT_IN = [
-	{ name: 'Seedream 5 Pro', value: 'seedream-5-pro', description: 'Model ID seedream-5-pro' },
-	{ name: 'Seedream 5 Lite', value: 'seedream-5-lite', description: 'Model ID seedream-5-lite' },
-	{ name: 'Seedream 4.5 (default)', value: 'seedream-4.5', description: 'Model ID seedream-4.5, 4 credits per image' },
-	{ name: 'Seedream 4', value: 'seedream-4', description: 'Model ID seedream-4' },
-	{ name: 'Seedream 3.1', value: 'seedream-3.1', description: 'Model ID seedream-3.1' },
-	{ name: 'Seedream 3', value: 'seedream-3', description: 'Model ID seedream-3' },
-];
 
 /** A load-options context for a Seedream node, with or without the Apiframe credential. */
 function context(credential?: { apiKey: string; baseUrl: string }): LoadOptionsContext {
@@ -71,7 +55,7 @@ describe("the Model field's list in n8n-core's load-options context", () => {
 	});
 
 	it("with a credential: the catalog at the credential's Base URL, the key in X-API-Key", async () => {
-		expect(await modelOptions(context({ apiKey: sim.apiKey, baseUrl: `${sim.url}/v2/` }))).toEqual(CATALOG);
+		expect(await modelOptions(context({ apiKey: sim.apiKey, baseUrl: `${sim.url}/v2/` }))).toEqual(SIMULATOR_CATALOG_OPTIONS);
 		const requests = sim.requests();
 		expect(requests.map((r) => [r.method, r.path, r.query, r.status])).toEqual([['GET', '/v2/models', { modality: 'image' }, 200]]);
 		expect(requests[0].headers['x-api-key']).toMatch(/^afk_…/);
@@ -80,7 +64,7 @@ describe("the Model field's list in n8n-core's load-options context", () => {
 	it('with a credential whose catalog is down (503): the built-in list, after one request', async () => {
 		const down = await startSimulator({ host: '127.0.0.1', port: 0, modelsCatalog: false });
 		try {
-			expect(await modelOptions(context({ apiKey: down.apiKey, baseUrl: down.url }))).toEqual(BUILT_IN);
+			expect(await modelOptions(context({ apiKey: down.apiKey, baseUrl: down.url }))).toEqual(BUILT_IN_MODEL_OPTIONS);
 			expect(down.requests().map((r) => [r.path, r.status])).toEqual([['/v2/models', 503]]);
 		} finally {
 			await down.close();
@@ -94,7 +78,7 @@ describe("the Model field's list in n8n-core's load-options context", () => {
 		const catalog = (await http.get(`${sim.url}/v2/models`, { params: { modality: 'image' } })).data;
 		const httpRequest = jest.spyOn(ctx.helpers, 'httpRequest').mockResolvedValue(catalog);
 		const withAuthentication = jest.spyOn(ctx.helpers, 'httpRequestWithAuthentication');
-		expect(await modelOptions(ctx)).toEqual(CATALOG);
+		expect(await modelOptions(ctx)).toEqual(SIMULATOR_CATALOG_OPTIONS);
 		expect(withAuthentication).not.toHaveBeenCalled();
 		expect(httpRequest).toHaveBeenCalledTimes(1);
 		const request = httpRequest.mock.calls[0][0] as IHttpRequestOptions;
@@ -104,6 +88,6 @@ describe("the Model field's list in n8n-core's load-options context", () => {
 	it('without a credential, when Apiframe cannot be reached: the built-in list', async () => {
 		const ctx = context();
 		jest.spyOn(ctx.helpers, 'httpRequest').mockRejectedValue(new Error('getaddrinfo ENOTFOUND api.apiframe.ai'));
-		expect(await modelOptions(ctx)).toEqual(BUILT_IN);
+		expect(await modelOptions(ctx)).toEqual(BUILT_IN_MODEL_OPTIONS);
 	});
 });
