@@ -179,11 +179,10 @@ export class ConcurrencyWindow {
 		this.lookInFlight = undefined;
 		const counted = jobIds !== undefined && jobIds.length < ACCOUNT_RUNNING_PAGE ? jobIds.length : undefined;
 		if (jobIds !== undefined && counted !== undefined) this.noteOursInList(new Set(jobIds), atMs);
-		const ours = new Set([...this.running].map((lease) => lease.jobId));
-		if ([...(jobIds ?? []), ...(queuedIds ?? [])].some((id) => !ours.has(id))) this.sharing = true;
+		if (this.othersIn([...(jobIds ?? []), ...(queuedIds ?? [])]) > 0) this.sharing = true;
 		if (look === 'others') {
 			// Unreadable: it grows as if idle (blind, once).
-			this.accountLook = jobIds?.some((id) => !ours.has(id)) ? 'busy' : 'idle';
+			this.accountLook = jobIds !== undefined && this.othersIn(jobIds) > 0 ? 'busy' : 'idle';
 			// Ours all wait while others run: what runs is the account's limit.
 			if (this.accountLook === 'busy' && counted !== undefined) this.accountLimit = counted;
 		} else if (look === 'limit' && counted !== undefined) {
@@ -194,7 +193,7 @@ export class ConcurrencyWindow {
 			// while sharing a little slack: two workers doing so share it, rather than each holding the whole and
 			// queueing the rest.
 			// (Counting free places instead would count ours that ended unnoticed twice.)
-			const others = [...jobIds, ...(queuedIds ?? [])].filter((id) => !ours.has(id)).length;
+			const others = this.othersIn([...jobIds, ...(queuedIds ?? [])]);
 			// Alone on the account, the limit is the limit: a job always waiting costs polls and gains nothing.
 			const slack = others > 0 ? Math.max(1, Math.round(this.accountLimit * CONCURRENCY_SHARE_SLACK)) : 0;
 			const share = Math.max(1, Math.min(this.accountLimit - others + slack, this.running.size + this.waiting.length));
@@ -204,6 +203,16 @@ export class ConcurrencyWindow {
 		}
 		this.grow();
 		this.wake();
+	}
+
+	/**
+	 * How many of the listed jobs are others': not ours, less those of ours whose submit has not
+	 * answered yet (listed already, but we do not know their ids).
+	 */
+	private othersIn(jobIds: string[]): number {
+		const ours = new Set([...this.running].map((lease) => lease.jobId));
+		const oursWithoutId = [...this.running].filter((lease) => lease.jobId === undefined).length;
+		return Math.max(0, jobIds.filter((id) => !ours.has(id)).length - oursWithoutId);
 	}
 
 	/**

@@ -95,6 +95,13 @@ describe("the account's running-job window, learned from what the API does", () 
 		expect(window.limit).toBe(21 + 5);
 	});
 
+	it("a job of ours listed before its submit answered (no id yet) is not taken for another's", async () => {
+		const { window, first } = await allQueuedAtFirstLook();
+		first[15].jobId = undefined;
+		window.noteAccountRunning(['listed-before-its-202']);
+		expect(window.limit).toBe(32);
+	});
+
 	it('the account list cannot be read: the window grows as before (blind, once)', async () => {
 		const { window } = await allQueuedAtFirstLook();
 		window.noteAccountRunning(undefined);
