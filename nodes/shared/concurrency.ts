@@ -56,9 +56,9 @@ const START_DELAYS_KEPT = 64;
  * - settled, it probes one more after CONCURRENCY_PROBE_AFTER_COMPLETIONS × limit clean
  *   completions (plans change, other workflows and n8n processes come and go);
  * - a 429 halves it.
- * The account's own limit is counted too: its running jobs at a moment one of ours waits. Settled
- * below it with rows waiting, the window looks at how many run now and takes the places others
- * (another queue-mode worker, another workflow) left free.
+ * The account's own limit is counted too: its running jobs at a moment one of ours waits. Sharing
+ * the account (another queue-mode worker, another workflow) and settled below it with rows
+ * waiting, the window keeps what the others' running and queued jobs leave of it, plus a slack.
  * A fixed limit (Max Running Jobs, or a limit the API reports) switches all learning off. Each
  * process learns on its own, so several queue-mode workers settle on their shares of the account.
  */

@@ -89,9 +89,9 @@ export const CONCURRENCY_BLIND_GROWTH_MAX = 2;
 /** Settled, the window tries one more job after this many × limit clean completions. */
 export const CONCURRENCY_PROBE_AFTER_COMPLETIONS = 4;
 /**
- * Settled with rows waiting and fewer of ours running than the account's limit (other workers and
- * workflows share it), the account's running jobs are counted at most this often: places others
- * freed are taken at once, not one probe at a time.
+ * Sharing the account (other workers and workflows), settled with rows waiting and fewer of ours
+ * running than its limit, the account's running and queued jobs are listed at most this often:
+ * the window follows the others' share at once, not one probe at a time.
  */
 export const CONCURRENCY_FREE_LOOK_EVERY_MS = 2_000;
 /**
