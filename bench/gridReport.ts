@@ -31,7 +31,7 @@ export function gridTable(rows: Array<GridRow | FailedRow>): string {
 		}
 		const r = row as GridRow;
 		lines.push(
-			`| ${r.description} | ${r.rows} | ${fixed(r.ratio, 2)}${mark(r.verdicts.wall)} | ${fixed(r.requests.apiRequestsPerJob, 2)}${mark(r.verdicts.requests)} | ` +
+			`| ${r.description} | ${r.rows} | ${fixed(r.ratio, 3)}${mark(r.verdicts.wall)} | ${fixed(r.requests.apiRequestsPerJob, 2)}${mark(r.verdicts.requests)} | ` +
 				`${fixed(r.requests.downloadsPerJob, 2)} | ${r.requests.status429} | ${r.inFlight.ours} / ${r.inFlight.all} (${r.inFlight.afterLook})${mark(r.verdicts.inFlight)} | ` +
 				`${r.cap || 'none'} | ${r.rowsLost}${mark(r.verdicts.rowsLost)} |`,
 		);

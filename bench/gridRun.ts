@@ -1,6 +1,7 @@
 /**
  * `npm run bench` (or `npm run bench -- --grid`): the grid of conditions users meet, one table.
- * `--out FILE` writes the results there instead of bench/results.json.
+ * `--out FILE` writes the results there instead of bench/results.json; `--table FILE` only
+ * prints the table of an earlier run's results (e.g. bench/results-grid-before.json).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -19,7 +20,18 @@ function outFile(argv: string[]): string {
 	return i >= 0 && argv[i + 1] ? path.resolve(argv[i + 1]) : path.join(__dirname, 'results.json');
 }
 
+function printStored(file: string, log: (line: string) => void): void {
+	const stored = JSON.parse(fs.readFileSync(file, 'utf8')) as { date: string; machine: { gitCommit?: string }; rows: Array<GridRow | FailedRow> };
+	log(`${path.relative(process.cwd(), file)}: run of ${stored.date}, commit ${stored.machine.gitCommit ?? '?'}`);
+	log('');
+	log(gridTable(stored.rows));
+	log('');
+	log(summaryLine(gridSummary(stored.rows)));
+}
+
 export async function runGridCommand(argv: string[], log: (line: string) => void): Promise<void> {
+	const table = argv.indexOf('--table');
+	if (table >= 0) return printStored(path.resolve(argv[table + 1] ?? path.join(__dirname, 'results.json')), log);
 	const conditions = selectedConditions();
 	const startedAt = new Date();
 	const started = performance.now();
