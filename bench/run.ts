@@ -1,7 +1,9 @@
 /**
- * `npm run bench`: the Seedream node through n8n's engine against the simulator, next to the
- * two ways users batch images today. Prints a table and writes bench/results.json.
- * Settings: bench/config.ts (environment variables BENCH_*). README section: bench/README.md.
+ * `npm run bench`: the grid of conditions users meet (gridRun.ts), one table.
+ * `npm run bench -- --scenarios`: the earlier scenarios — S1–S4, the two baselines, the node in a
+ * real n8n, queue mode — next to the two ways users batch images today.
+ * Both print a table and write bench/results.json (`--out FILE` for another file).
+ * Settings: bench/config.ts, bench/gridConditions.ts (environment variables BENCH_*). README: bench/README.md.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -16,6 +18,7 @@ import { diagnosticLines, table, verdictLines, verdicts } from './report';
 import { runNodeInN8n } from './nodeInN8n';
 import { runS3 } from './s3';
 import { runQueueMode } from './queueMode';
+import { runGridCommand } from './gridRun';
 import { runS4 } from './s4';
 import { NODE_PARAMETERS, describeShape, runNodeScenario, runSequentialScenario } from './scenarios';
 
@@ -32,7 +35,7 @@ async function timed<T>(phases: Record<string, number>, name: string, fn: () => 
 	}
 }
 
-async function main(): Promise<void> {
+async function runScenarios(): Promise<void> {
 	const settings = readSettings();
 	const phases: Record<string, number> = {};
 	const startedAt = new Date();
@@ -105,7 +108,7 @@ async function main(): Promise<void> {
 	phases.total = Math.round((performance.now() - started) / 100) / 10;
 	const results = {
 		benchmark: 'n8n-nodes-seedream: batches through n8n against the Apiframe v2 simulator',
-		command: 'npm run bench',
+		command: 'npm run bench -- --scenarios',
 		date: startedAt.toISOString(),
 		durationSeconds: phases,
 		machine: machineInfo(),
@@ -130,7 +133,8 @@ async function main(): Promise<void> {
 		verdicts: list,
 		scenarios,
 	};
-	const file = path.join(__dirname, 'results.json');
+	const out = process.argv.indexOf('--out');
+	const file = out >= 0 && process.argv[out + 1] ? path.resolve(process.argv[out + 1]) : path.join(__dirname, 'results.json');
 	fs.writeFileSync(file, `${JSON.stringify(results, null, '\t')}\n`);
 
 	log('');
@@ -142,6 +146,8 @@ async function main(): Promise<void> {
 	log('');
 	log(`Wrote ${path.relative(process.cwd(), file)} (${phases.total} s in all).`);
 }
+
+const main = () => (process.argv.includes('--scenarios') ? runScenarios() : runGridCommand(process.argv.slice(2), log));
 
 main().then(
 	() => process.exit(0),

@@ -41,6 +41,7 @@ function flags(o: SimulatorOptions): string[] {
 		['latency-distribution', o.latencyDistribution],
 		['random-seed', o.randomSeed],
 		['progress-curve', o.progressCurve],
+		['report-concurrency-limit', o.reportConcurrencyLimit],
 	];
 	return pairs.filter(([, v]) => v !== undefined).flatMap(([k, v]) => [`--${k}`, String(v)]);
 }
