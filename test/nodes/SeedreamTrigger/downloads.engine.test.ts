@@ -16,6 +16,9 @@ import { useTestTimeScale } from '../../support/seedream';
 import { LocalServer, TriggerReceiver } from './receiver';
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+/** Bytes that start like a PNG (only the first bytes are checked), the rest as given. */
+const PNG_SIGNATURE = Buffer.from('89504e470d0a1a0a0000000d', 'hex');
+const pngLike = (bytes: Buffer) => (PNG_SIGNATURE.copy(bytes), bytes);
 
 /** Writes `bytes` in the given chunk sizes (cycled), without Content-Length, honouring backpressure. */
 function streamChunked(res: ServerResponse, bytes: Buffer, sizes: number[]): { closedEarly: () => boolean; sent: () => number } {
@@ -51,7 +54,7 @@ describe('Seedream Trigger downloads: trusted origins and byte caps', () => {
 	let cdn: LocalServer;
 	let target: LocalServer;
 	let jobNumber = 0;
-	const image = randomBytes(3 * 1024 * 1024 + 17);
+	const image = pngLike(randomBytes(3 * 1024 * 1024 + 17));
 
 	beforeAll(async () => {
 		useTestTimeScale();
@@ -159,7 +162,7 @@ describe('Seedream Trigger downloads: trusted origins and byte caps', () => {
 
 	it('stops a download over the byte cap without Content-Length, naming the URL and the cap', async () => {
 		expect(DOWNLOAD_MAX_BYTES).toBe(64 * 1024 * 1024);
-		const huge = Buffer.alloc(DOWNLOAD_MAX_BYTES + 16 * 1024 * 1024, 7);
+		const huge = pngLike(Buffer.alloc(DOWNLOAD_MAX_BYTES + 16 * 1024 * 1024, 7));
 		let stream: ReturnType<typeof streamChunked> | undefined;
 		cdn.routes['/huge.png'] = (_req, res) => (stream = streamChunked(res, huge, [1024 * 1024]));
 		const { item } = await deliver([`${cdn.url}/huge.png`]);
@@ -189,7 +192,7 @@ describe('Seedream Trigger downloads: trusted origins and byte caps', () => {
 		expect(stored.length).toBe(image.length);
 		expect(stored.equals(image)).toBe(true);
 
-		const atCap = randomBytes(DOWNLOAD_MAX_BYTES);
+		const atCap = pngLike(randomBytes(DOWNLOAD_MAX_BYTES));
 		cdn.routes['/at-cap.png'] = (_req, res) => void streamChunked(res, atCap, [1024 * 1024 - 5]);
 		const exact = await deliver([`${cdn.url}/at-cap.png`]);
 		expect(exact.item.json.downloadError).toBeUndefined();
