@@ -31,7 +31,7 @@ export function describeHead(head: Uint8Array): string {
 	if (head.length < IMAGE_HEAD_BYTES) return `it has only ${head.length} bytes`;
 	const first = head.subarray(0, IMAGE_HEAD_BYTES);
 	const printable = first.every((byte) => (byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d);
-	if (printable) return `it starts with ${JSON.stringify(ascii(first, 0, first.length))}`;
+	if (printable) return `it starts with "${ascii(first, 0, first.length).replace(/\s/g, ' ')}"`;
 	return `it starts with ${Array.from(first, (byte) => byte.toString(16).padStart(2, '0')).join(' ')}`;
 }
 

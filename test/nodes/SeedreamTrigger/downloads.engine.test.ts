@@ -154,6 +154,21 @@ describe('Seedream Trigger downloads: trusted origins and byte caps', () => {
 		expect(cdn.paths).toEqual(['/to-target', '/to-metadata', '/relative', '/ok.png', '/hop1', '/hop2', '/hop3', '/hop4', '/hop0', '/hop1', '/hop2', '/hop3']);
 	});
 
+	it('the first bytes decide the type: a PNG served as image/jpeg is stored as a PNG; a JSON page as image/png is refused, once', async () => {
+		cdn.routes['/labelled.jpg'] = (_req, res) => res.writeHead(200, { 'content-type': 'image/jpeg' }).end(image);
+		const { jobId, item } = await deliver([`${cdn.url}/labelled.jpg`]);
+		expect(item.binary!.data).toMatchObject({ fileName: `${jobId}-1.png`, mimeType: 'image/png' });
+		expect(sha(await readBinary(item))).toBe(sha(image));
+
+		cdn.routes['/error.png'] = (_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end('{"error":"AccessDenied"}');
+		const refused = await deliver([`${cdn.url}/error.png`]);
+		expect(refused.item.json.downloadError).toBe(`The file at ${cdn.url}/error.png is not an image (it starts with "{"error":"Ac"; Content-Type image/png)`);
+		cdn.routes['/tiny.png'] = (_req, res) => res.writeHead(200).end(Buffer.from('89504e47', 'hex'));
+		const tiny = await deliver([`${cdn.url}/tiny.png`]);
+		expect(tiny.item.json.downloadError).toBe(`The file at ${cdn.url}/tiny.png is not an image (it has only 4 bytes; Content-Type none)`);
+		expect(cdn.paths).toEqual(['/labelled.jpg', '/error.png', '/tiny.png']);
+	});
+
 	it('fetches at most 16 URLs of a job: a longer list downloads nothing', async () => {
 		const { item } = await deliver(Array.from({ length: 17 }, () => `${cdn.url}/ok.png`));
 		expect(item.json.downloadError).toBe('The job lists 17 image URLs; at most 16 are downloaded per job, so none were');

@@ -16,6 +16,7 @@ describe('image files', () => {
 		// Too short to tell (a real image is never under 12 bytes).
 		expect(imageTypeOfBytes(Buffer.from('ffd8ffe000', 'hex'))).toBeUndefined();
 		expect(describeHead(Buffer.from('<html><body>Sign in</body></html>'))).toBe('it starts with "<html><body>"');
+		expect(describeHead(Buffer.from('<!DOCTYPE\r\nhtml>'))).toBe('it starts with "<!DOCTYPE  h"');
 		expect(describeHead(Buffer.from('1f8b0800000000000003ffff', 'hex'))).toBe('it starts with 1f 8b 08 00 00 00 00 00 00 03 ff ff');
 		expect(describeHead(Buffer.from('ffd8ff', 'hex'))).toBe('it has only 3 bytes');
 		expect(describeHead(Buffer.alloc(0))).toBe('it is empty');
