@@ -57,7 +57,14 @@ export const RETRY_AFTER_MAX_MS = 120_000;
 export const ACCOUNT_PAUSE_MAX_MS = RETRY_AFTER_MAX_MS;
 
 // Downloads of result images from the CDN.
-export const DOWNLOAD_TIMEOUT_MS = 120_000;
+/** One try of a download, from the request to the last byte (time spent waiting for store room excluded). */
+export const DOWNLOAD_TOTAL_MS = 120_000;
+/** A download that receives no byte for this long is ended and tried again, like a dropped connection. */
+export const DOWNLOAD_IDLE_MS = 30_000;
+/** A download that receives no byte for this long gives its share of the store budget back to the others. */
+export const DOWNLOAD_BUDGET_IDLE_MS = 2_000;
+/** How often (at most) a download's watchdog looks at its progress. */
+export const DOWNLOAD_WATCH_EVERY_MS = 1_000;
 export const DOWNLOAD_MAX_BYTES = 64 * 1024 * 1024;
 /** Image bytes one process stores at once (see storeBudget.ts); a download of unknown size counts as 16 MiB. */
 export const DOWNLOAD_STORE_BUDGET_BYTES = 48 * 1024 * 1024;

@@ -1,8 +1,10 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { DownloadStalledError } from './downloadWatch';
+import { ImageDownloadHttpError } from './images';
 import { JobWaitTimeoutError } from './polling';
-import { ApiframeHttpError, CancelledError, isNetworkError, RateLimitPastDeadlineError } from './retry';
+import { ApiframeHttpError, CancelledError, isNetworkError, isRetryable, RateLimitPastDeadlineError } from './retry';
 import { redactSecret } from './secrets';
 
 export interface ErrorContext {
@@ -75,6 +77,15 @@ function explain(error: ApiframeHttpError, context: ErrorContext): { message: st
 	}
 }
 
+/** An image server's answer or silence: a download, never an answer of the API (not about the key). */
+function explainDownload(error: ImageDownloadHttpError | DownloadStalledError): string {
+	if (error instanceof DownloadStalledError) return 'The image server stopped sending the file. It was tried again with backoff without success; run the item again later.';
+	if (error.statusCode === 403 || error.statusCode === 404) {
+		return 'Result image URLs expire about 24 hours after the job finished (Job → Get shows expired: true). Run the job again for new images.';
+	}
+	return isRetryable(error) ? 'Retried with backoff without success. Run the item again later.' : 'The image server refused the download.';
+}
+
 /** Every error leaves the nodes through here: explained, with the job ID, and without the API key. */
 export function toNodeError(node: INode, error: unknown, context: ErrorContext): NodeApiError | NodeOperationError {
 	const clean = (text: string) => redactSecret(text, context.apiKey);
@@ -84,6 +95,9 @@ export function toNodeError(node: INode, error: unknown, context: ErrorContext):
 			if (error.description) error.description = clean(error.description);
 		}
 		return error;
+	}
+	if (error instanceof ImageDownloadHttpError || error instanceof DownloadStalledError) {
+		return new NodeOperationError(node, clean(error.message), { itemIndex: context.itemIndex, description: clean(explainDownload(error)) });
 	}
 	if (error instanceof ApiframeHttpError) {
 		const { message, description } = explain(error, context);

@@ -1,45 +1,18 @@
 import type { IBinaryData, IN8nHttpFullResponse } from 'n8n-workflow';
 
 import type { ApiContext } from './api';
-import { bodyOrThrow, cancelSignalOf } from './api';
-import { DOWNLOAD_MAX_BYTES, DOWNLOAD_MAX_REDIRECTS, DOWNLOAD_STORE_BUDGET_BYTES, DOWNLOAD_TIMEOUT_MS, DOWNLOAD_UNKNOWN_SIZE_BYTES } from './constants';
-import { withRetry } from './retry';
+import { cancelSignalOf } from './api';
+import { DOWNLOAD_MAX_BYTES, DOWNLOAD_MAX_REDIRECTS, DOWNLOAD_STORE_BUDGET_BYTES, DOWNLOAD_UNKNOWN_SIZE_BYTES } from './constants';
+import type { DownloadLimits } from './downloadWatch';
+import { downloadLimits, DownloadWatch } from './downloadWatch';
+import { describeHead, IMAGE_HEAD_BYTES, imageTypeOfBytes, readHead } from './imageBytes';
+import { ApiframeHttpError, parseRetryAfterMs, withRetry } from './retry';
 import { StoreBudget } from './storeBudget';
 import type { UrlPolicy } from './trustedUrls';
 import { checkImageUrl } from './trustedUrls';
 
-const EXTENSION_BY_MIME: Record<string, string> = {
-	'image/jpeg': 'jpg',
-	'image/jpg': 'jpg',
-	'image/png': 'png',
-	'image/webp': 'webp',
-	'image/gif': 'gif',
-};
-const MIME_BY_EXTENSION: Record<string, string> = {
-	jpg: 'image/jpeg',
-	jpeg: 'image/jpeg',
-	png: 'image/png',
-	webp: 'image/webp',
-	gif: 'image/gif',
-};
-
-/** The server's Content-Type wins; the URL's extension is the fallback; JPEG is Seedream's default. */
-export function imageTypeOf(url: string, contentType?: string): { mimeType: string; extension: string } {
-	const mime = contentType?.split(';')[0].trim().toLowerCase();
-	if (mime && EXTENSION_BY_MIME[mime]) return { mimeType: mime === 'image/jpg' ? 'image/jpeg' : mime, extension: EXTENSION_BY_MIME[mime] };
-	const extension = /\.([a-z0-9]+)(?:$|\?)/i.exec(new URL(url).pathname)?.[1]?.toLowerCase();
-	if (extension && MIME_BY_EXTENSION[extension]) {
-		return { mimeType: MIME_BY_EXTENSION[extension], extension: extension === 'jpeg' ? 'jpg' : extension };
-	}
-	return { mimeType: 'image/jpeg', extension: 'jpg' };
-}
-
 export function imageFileName(jobId: string, imageNumber: number, extension: string): string {
 	return `${jobId || 'image'}-${imageNumber}.${extension}`;
-}
-
-class TruncatedDownloadError extends Error {
-	readonly code = 'ERR_STREAM_PREMATURE_CLOSE';
 }
 
 /** A URL, redirect or size the rules refuse: never retried, and its message is what the user reads. */
@@ -47,6 +20,23 @@ export class DownloadRefusedError extends Error {
 	constructor(message: string) {
 		super(message);
 		this.name = 'DownloadRefusedError';
+	}
+}
+
+/**
+ * The image server answered a status other than 2xx. A subclass of the API's error only so that
+ * withRetry keeps one rule (5xx and 429 with Retry-After are retried, the rest is final);
+ * errors.ts explains it as a download, never as an answer of the API.
+ */
+export class ImageDownloadHttpError extends ApiframeHttpError {
+	constructor(
+		readonly url: string,
+		statusCode: number,
+		retryAfterMs: number | undefined,
+	) {
+		super(statusCode, undefined, retryAfterMs, undefined);
+		this.name = 'ImageDownloadHttpError';
+		this.message = `The image download from ${url} failed (HTTP ${statusCode})`;
 	}
 }
 
@@ -60,6 +50,7 @@ export interface ByteCounter {
 export interface BodyStream {
 	pause(): unknown;
 	resume(): unknown;
+	unshift(chunk: Uint8Array): unknown;
 	off(event: string, listener: (...args: unknown[]) => void): unknown;
 	on(event: string, listener: (...args: unknown[]) => void): unknown;
 	destroy(error?: Error): unknown;
@@ -95,11 +86,12 @@ function mib(bytes: number): string {
  * is added, so the first consumer that adds one resumes it (resume() starts the flow on the next
  * tick, after that listener is in place).
  */
-export function capStreamBytes(body: BodyStream, url: string, maxBytes: number): ByteCounter {
+export function capStreamBytes(body: BodyStream, url: string, maxBytes: number, onBytes?: (total: number) => void): ByteCounter {
 	const counter: ByteCounter = { bytes: 0 };
 	body.pause();
 	body.on('data', (...args: unknown[]) => {
 		counter.bytes += (args[0] as { length: number }).length;
+		onBytes?.(counter.bytes);
 		if (counter.bytes > maxBytes && !counter.over) {
 			counter.over = new DownloadRefusedError(
 				`The image at ${url} is larger than the download cap of ${mib(maxBytes)} (${maxBytes} bytes): the download was stopped there`,
@@ -122,21 +114,29 @@ export function capStreamBytes(body: BodyStream, url: string, maxBytes: number):
  * Sends the GET for `url` and follows redirects itself (n8n's own following is turned off), checking
  * every hop with the same rule as the first URL, up to DOWNLOAD_MAX_REDIRECTS.
  */
-async function getFollowingTrustedRedirects(ctx: ApiContext, url: URL, policy: UrlPolicy): Promise<{ response: IN8nHttpFullResponse; finalUrl: URL }> {
+async function getFollowingTrustedRedirects(
+	ctx: ApiContext,
+	url: URL,
+	policy: UrlPolicy,
+	signal: AbortSignal,
+	timeoutMs: number,
+): Promise<{ response: IN8nHttpFullResponse }> {
 	let current = url;
 	for (let hop = 0; ; hop++) {
 		const response = (await ctx.helpers.httpRequest({
 			method: 'GET',
 			url: current.href,
+			// The bytes as stored: axios would decode gzip silently, leaving a Content-Length that does not match.
+			headers: { 'Accept-Encoding': 'identity' },
 			encoding: 'stream',
 			json: false,
-			timeout: DOWNLOAD_TIMEOUT_MS,
+			timeout: timeoutMs,
 			returnFullResponse: true,
 			ignoreHttpStatusErrors: true,
 			disableFollowRedirect: true,
-			abortSignal: cancelSignalOf(ctx),
+			abortSignal: signal,
 		})) as IN8nHttpFullResponse;
-		if (response.statusCode < 300 || response.statusCode >= 400 || response.statusCode === 304) return { response, finalUrl: current };
+		if (response.statusCode < 300 || response.statusCode >= 400 || response.statusCode === 304) return { response };
 		discard(response.body);
 		const location = header(response.headers, 'location');
 		if (!location || !URL.canParse(location, current.href)) {
@@ -154,50 +154,76 @@ async function getFollowingTrustedRedirects(ctx: ApiContext, url: URL, policy: U
 
 const storing = new StoreBudget(DOWNLOAD_STORE_BUDGET_BYTES);
 
-async function downloadOnce(ctx: ApiContext, url: URL, policy: UrlPolicy, fileName: (extension: string) => string): Promise<IBinaryData> {
-	const { response, finalUrl } = await getFollowingTrustedRedirects(ctx, url, policy);
-	if (response.statusCode < 200 || response.statusCode >= 300) {
-		discard(response.body);
-		bodyOrThrow(response);
-	}
-	const expectedBytes = Number(header(response.headers, 'content-length'));
-	if (expectedBytes > DOWNLOAD_MAX_BYTES) {
-		discard(response.body);
-		throw new DownloadRefusedError(`The image at ${url.href} is larger than the download cap of ${mib(DOWNLOAD_MAX_BYTES)} (${DOWNLOAD_MAX_BYTES} bytes): Content-Length ${expectedBytes}`);
-	}
-	const body = asStream(response.body);
-	if (!body) throw new Error(`The download of ${url.href} did not return a stream`);
-	const counter = capStreamBytes(body, url.href, DOWNLOAD_MAX_BYTES);
-	const { mimeType, extension } = imageTypeOf(finalUrl.href, header(response.headers, 'content-type'));
-	let binary: IBinaryData;
+function once(release: () => void): () => void {
+	let done = false;
+	return () => {
+		if (done) return;
+		done = true;
+		release();
+	};
+}
+
+async function downloadOnce(
+	ctx: ApiContext,
+	url: URL,
+	policy: UrlPolicy,
+	fileName: (extension: string) => string,
+	limits: DownloadLimits,
+): Promise<IBinaryData> {
+	const cancel = cancelSignalOf(ctx);
+	// Aborting the request is what ends a stalled body: destroying the stream n8n hands over does not.
+	const stopper = new AbortController();
+	const watch = new DownloadWatch(url.href, Date.now(), (reason) => stopper.abort(reason), limits);
+	const signal = cancel ? AbortSignal.any([cancel, stopper.signal]) : stopper.signal;
 	let released: (() => void) | undefined;
+	let counter: ByteCounter | undefined;
 	try {
-		// The response waits, unread, until the process has room to store it.
-		released = await storing.acquire(expectedBytes > 0 ? expectedBytes : DOWNLOAD_UNKNOWN_SIZE_BYTES, cancelSignalOf(ctx));
-		binary = await ctx.helpers.prepareBinaryData(
-			response.body as Parameters<typeof ctx.helpers.prepareBinaryData>[0],
-			fileName(extension),
-			mimeType,
-		);
+		const { response } = await getFollowingTrustedRedirects(ctx, url, policy, signal, limits.totalMs);
+		if (response.statusCode < 200 || response.statusCode >= 300) {
+			discard(response.body);
+			throw new ImageDownloadHttpError(url.href, response.statusCode, parseRetryAfterMs(header(response.headers, 'retry-after')));
+		}
+		const expectedBytes = Number(header(response.headers, 'content-length'));
+		if (expectedBytes > DOWNLOAD_MAX_BYTES) {
+			discard(response.body);
+			throw new DownloadRefusedError(`The image at ${url.href} is larger than the download cap of ${mib(DOWNLOAD_MAX_BYTES)} (${DOWNLOAD_MAX_BYTES} bytes): Content-Length ${expectedBytes}`);
+		}
+		const body = asStream(response.body);
+		if (!body) throw new Error(`The download of ${url.href} did not return a stream`);
+		// The store's own listener reports an error; this one keeps a late one from being unhandled.
+		body.on('error', () => undefined);
+		watch.start(expectedBytes > 0 ? expectedBytes : 0);
+		const head = await readHead(body, IMAGE_HEAD_BYTES, (total) => watch.progress(total));
+		// The bytes decide the type: an HTML error page served as image/jpeg is not an image.
+		const type = imageTypeOfBytes(head);
+		if (!type) {
+			discard(body);
+			const contentType = header(response.headers, 'content-type');
+			throw new DownloadRefusedError(`The file at ${url.href} is not an image (${describeHead(head)}; Content-Type ${contentType ?? 'none'})`);
+		}
+		counter = capStreamBytes(body, url.href, DOWNLOAD_MAX_BYTES, (total) => watch.progress(total));
+		// Room in the store budget is asked for once bytes flow, and the watch gives it back when they stop.
+		watch.waiting();
+		released = once(await storing.acquire(expectedBytes > 0 ? expectedBytes : DOWNLOAD_UNKNOWN_SIZE_BYTES, cancel));
+		watch.waited(released);
+		const binary = await ctx.helpers.prepareBinaryData(response.body as Parameters<typeof ctx.helpers.prepareBinaryData>[0], fileName(type.extension), type.mimeType);
+		if (counter.over) throw counter.over;
+		return binary;
 	} catch (error) {
-		if (!released) discard(response.body);
-		throw counter.over ?? error;
+		stopper.abort(error);
+		throw watch.stopped ?? counter?.over ?? error;
 	} finally {
+		watch.finish();
 		released?.();
 	}
-	if (counter.over) throw counter.over;
-	const storedBytes = (binary as IBinaryData & { bytes?: number }).bytes;
-	if (expectedBytes > 0 && storedBytes !== undefined && storedBytes !== expectedBytes) {
-		throw new TruncatedDownloadError(`The image download stopped after ${storedBytes} of ${expectedBytes} bytes`);
-	}
-	return binary;
 }
 
 /**
  * Downloads one result image straight into n8n's binary data store, streaming, so a batch of
  * 4K images never sits in memory. Only URLs the policy trusts are fetched (every redirect hop
- * too), and no more than DOWNLOAD_MAX_BYTES of any. Network errors and truncation are retried
- * like any idempotent request; a refusal is final.
+ * too), no more than DOWNLOAD_MAX_BYTES of any, and only files whose first bytes are an image.
+ * Network errors, stalls, truncation, 5xx and 429 are retried like any idempotent request; a
+ * refusal is final.
  */
 export async function downloadImageAsBinary(
 	ctx: ApiContext,
@@ -205,6 +231,7 @@ export async function downloadImageAsBinary(
 	jobId: string,
 	imageNumber: number,
 	policy: UrlPolicy,
+	limits: DownloadLimits = downloadLimits(),
 ): Promise<IBinaryData> {
 	const verdict = checkImageUrl(url, policy);
 	if (!verdict.ok) throw new DownloadRefusedError(verdict.reason);
@@ -212,7 +239,7 @@ export async function downloadImageAsBinary(
 	// A refusal is handed out of withRetry as a value, so that no wording of it can look retryable.
 	const outcome = await withRetry(
 		async () =>
-			await downloadOnce(ctx, verdict.url, policy, fileName).then(
+			await downloadOnce(ctx, verdict.url, policy, fileName, limits).then(
 				(binary) => ({ binary }),
 				(error: unknown) => {
 					if (error instanceof DownloadRefusedError) return { refused: error };

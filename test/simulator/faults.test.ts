@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { http as client } from '../support/http';
 import type { Simulator } from './index';
 import { body, call, download, generate, runJob, start } from './helpers';
@@ -18,6 +19,26 @@ function rawGet(url: string): Promise<{ status: number; announced: number; recei
 			res.on('data', (c: Buffer) => (received += c.length));
 			const done = () => resolve({ status: res.statusCode ?? 0, announced: Number(res.headers['content-length']), received, complete: res.complete });
 			res.on('close', done);
+			res.on('error', () => undefined);
+		});
+		req.on('error', reject);
+	});
+}
+
+/** Raw GET (no decoding): status, headers, the bytes that arrived, whether the body ended whole, and when. */
+function rawBody(url: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; bytes: Buffer; complete: boolean; firstByteMs: number; closedMs: number }> {
+	const t0 = Date.now();
+	return new Promise((resolve, reject) => {
+		const req = http.get(url, { agent: false }, (res) => {
+			const chunks: Buffer[] = [];
+			let firstByteMs = -1;
+			res.on('data', (c: Buffer) => {
+				if (firstByteMs < 0) firstByteMs = Date.now() - t0;
+				chunks.push(c);
+			});
+			res.on('close', () =>
+				resolve({ status: res.statusCode ?? 0, headers: res.headers, bytes: Buffer.concat(chunks), complete: res.complete, firstByteMs, closedMs: Date.now() - t0 }),
+			);
 			res.on('error', () => undefined);
 		});
 		req.on('error', reject);
@@ -110,6 +131,76 @@ describe('download faults', () => {
 		const slow = await download(url);
 		expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
 		expect(slow.bytes.equals(normal.bytes)).toBe(true);
+	});
+});
+
+describe('download faults of a CDN that misbehaves', () => {
+	test('stall-download: full Content-Length, the first afterBytes at once, then nothing for stallMs, then the connection drops', async () => {
+		const job = await runJob(sim, body('stall', { output_format: 'png' }));
+		const url: string = job.result.images[0];
+		const whole = await download(url);
+		sim.injectFaults({ kind: 'stall-download', count: 1, afterBytes: 100, stallMs: 400 });
+		const stalled = await rawBody(url);
+		expect(stalled.status).toBe(200);
+		expect(stalled.headers['content-length']).toBe(String(whole.bytes.length));
+		expect(stalled.bytes.equals(whole.bytes.subarray(0, 100))).toBe(true);
+		expect(stalled.complete).toBe(false);
+		expect(stalled.firstByteMs).toBeLessThan(300);
+		expect(stalled.closedMs).toBeGreaterThanOrEqual(380);
+		expect(sim.requests().filter((r) => r.fault).map((r) => r.fault)).toEqual(['stall-download']);
+		// One-shot: the next download is whole.
+		expect((await rawBody(url)).bytes.equals(whole.bytes)).toBe(true);
+	});
+
+	test('gzip-download: Content-Encoding gzip although the client asked for nothing, Content-Length of the compressed bytes', async () => {
+		const job = await runJob(sim, body('gzip'));
+		const url: string = job.result.images[0];
+		const whole = await download(url);
+		sim.injectFaults({ kind: 'gzip-download', count: 1, pathPrefix: '/files/' });
+		const gzipped = await rawBody(url);
+		expect(gzipped.status).toBe(200);
+		expect(gzipped.headers['content-encoding']).toBe('gzip');
+		expect(gzipped.headers['content-type']).toBe('image/jpeg');
+		expect(gzipped.headers['content-length']).toBe(String(gzipped.bytes.length));
+		expect(gzipped.bytes.equals(whole.bytes)).toBe(false);
+		expect(gunzipSync(gzipped.bytes).equals(whole.bytes)).toBe(true);
+		expect((await rawBody(url)).headers['content-encoding']).toBeUndefined();
+	});
+
+	test('html-download: an HTML page under the image Content-Type', async () => {
+		const job = await runJob(sim, body('html'));
+		const url: string = job.result.images[0];
+		sim.injectFaults({ kind: 'html-download', count: 1 });
+		const page = await rawBody(url);
+		expect(page.status).toBe(200);
+		expect(page.headers['content-type']).toBe('image/jpeg');
+		expect(page.headers['content-length']).toBe('33');
+		expect(page.bytes.toString()).toBe('<html><body>Sign in</body></html>');
+		expect((await rawBody(url)).bytes.subarray(0, 3).toString('hex')).toBe('ffd8ff');
+	});
+
+	test('403 and 404 on a file, by pathPrefix; the file is there again afterwards', async () => {
+		const job = await runJob(sim, body('gone'));
+		const url: string = job.result.images[0];
+		sim.injectFaults({ kind: 403, count: 1, pathPrefix: '/files/' });
+		sim.injectFaults({ kind: 404, count: 1, pathPrefix: '/files/' });
+		expect((await call(sim, 'GET', `/v2/jobs/${job.id}`)).status).toBe(200);
+		const forbidden = await rawBody(url);
+		expect([forbidden.status, JSON.parse(forbidden.bytes.toString())]).toEqual([403, { error: 'Forbidden' }]);
+		const missing = await rawBody(url);
+		expect([missing.status, JSON.parse(missing.bytes.toString())]).toEqual([404, { error: 'Not found' }]);
+		expect((await rawBody(url)).status).toBe(200);
+		// The API call before did not use either fault up.
+		expect(sim.requests().filter((r) => r.path.startsWith('/files/')).map((r) => [r.status, r.fault ?? null])).toEqual([
+			[403, '403'],
+			[404, '404'],
+			[200, null],
+		]);
+	});
+
+	test('a bad afterBytes is refused', async () => {
+		const bad = await call(sim, 'POST', '/__sim/faults', { body: { kind: 'stall-download', count: 1, afterBytes: 'ten' }, key: null });
+		expect([bad.status, bad.json]).toEqual([400, { error: 'afterBytes must be a number' }]);
 	});
 });
 

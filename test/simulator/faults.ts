@@ -1,11 +1,19 @@
 /** "Bad days on demand": injected errors, dropped connections, stalls and broken downloads. */
 import type { ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
 import type { SimState } from './state';
 import type { FaultSpec } from './types';
 import { retryAfterValue, sendJson } from './util';
 
-const KINDS = [429, 500, 503, 'reset', 'stall', 'slow-download', 'truncate-download'];
-const DOWNLOAD_KINDS = ['slow-download', 'truncate-download'];
+const KINDS = [403, 404, 429, 500, 503, 'reset', 'stall', 'slow-download', 'truncate-download', 'stall-download', 'gzip-download', 'html-download'];
+const DOWNLOAD_KINDS = ['slow-download', 'truncate-download', 'stall-download', 'gzip-download', 'html-download'];
+/** What 'html-download' serves under the file's own image Content-Type: a login or error page a CDN might send. */
+export const HTML_INSTEAD_OF_IMAGE = '<html><body>Sign in</body></html>';
+
+/** Download faults are answered by the file handler (they need the file); the others before any handling. */
+export function isDownloadFault(f: FaultSpec): boolean {
+	return DOWNLOAD_KINDS.includes(f.kind as string);
+}
 
 export function isFilePath(path: string): boolean {
 	return path.startsWith('/files/') || path.startsWith('/uploads/');
@@ -18,7 +26,7 @@ export function checkFault(f: unknown): string | null {
 	if (!KINDS.includes(o.kind as never)) return `kind must be one of ${KINDS.join(', ')}`;
 	if (typeof o.count !== 'number' || !Number.isInteger(o.count) || o.count < 1) return 'count must be a positive integer';
 	for (const k of ['pathPrefix', 'method'] as const) if (o[k] !== undefined && typeof o[k] !== 'string') return `${k} must be a string`;
-	for (const k of ['retryAfterSeconds', 'stallMs'] as const) if (o[k] !== undefined && typeof o[k] !== 'number') return `${k} must be a number`;
+	for (const k of ['retryAfterSeconds', 'stallMs', 'afterBytes'] as const) if (o[k] !== undefined && typeof o[k] !== 'number') return `${k} must be a number`;
 	return null;
 }
 
@@ -28,7 +36,7 @@ export function takeFault(state: SimState, method: string, path: string): FaultS
 		if (f.count < 1) continue;
 		if (f.pathPrefix && !path.startsWith(f.pathPrefix)) continue;
 		if (f.method && f.method.toUpperCase() !== method) continue;
-		if (DOWNLOAD_KINDS.includes(f.kind as string) && !(isFilePath(path) && (method === 'GET' || method === 'HEAD'))) continue;
+		if (isDownloadFault(f) && !(isFilePath(path) && (method === 'GET' || method === 'HEAD'))) continue;
 		f.count--;
 		state.faults = state.faults.filter((x) => x.count > 0);
 		return { ...f };
@@ -38,7 +46,11 @@ export function takeFault(state: SimState, method: string, path: string): FaultS
 
 /** Answers (or refuses to answer) a request with a non-download fault. */
 export function applyFault(state: SimState, f: FaultSpec, res: ServerResponse): void {
-	if (f.kind === 429) {
+	if (f.kind === 403) {
+		sendJson(res, 403, { error: 'Forbidden' });
+	} else if (f.kind === 404) {
+		sendJson(res, 404, { error: 'Not found' });
+	} else if (f.kind === 429) {
 		const wait = state.scaled((f.retryAfterSeconds ?? 1) * 1000);
 		sendJson(res, 429, { error: 'Too many requests' }, { 'Retry-After': retryAfterValue(wait) });
 	} else if (f.kind === 500) {
@@ -57,7 +69,12 @@ export function applyFault(state: SimState, f: FaultSpec, res: ServerResponse): 
 	}
 }
 
-/** Sends a file slowly (over stallMs) or truncated (full Content-Length, half the bytes). */
+/**
+ * Sends a file slowly (over stallMs), truncated (full Content-Length, half the bytes), stalled
+ * (full Content-Length, the first afterBytes, then nothing for stallMs, then the connection
+ * drops), gzipped whatever the client asked for (Content-Length of the compressed bytes), or as
+ * an HTML page under the image's Content-Type.
+ */
 export function sendFaultyFile(
 	state: SimState,
 	f: FaultSpec,
@@ -66,6 +83,17 @@ export function sendFaultyFile(
 	bytes: Buffer,
 	head: boolean,
 ): void {
+	if (f.kind === 'gzip-download') {
+		const gzipped = gzipSync(bytes);
+		res.writeHead(200, { ...headers, 'Content-Encoding': 'gzip', 'Content-Length': String(gzipped.length) });
+		res.end(head ? undefined : gzipped);
+		return;
+	}
+	if (f.kind === 'html-download') {
+		res.writeHead(200, { ...headers, 'Content-Length': String(Buffer.byteLength(HTML_INSTEAD_OF_IMAGE)) });
+		res.end(head ? undefined : HTML_INSTEAD_OF_IMAGE);
+		return;
+	}
 	res.writeHead(200, headers);
 	if (head) {
 		res.end();
@@ -73,6 +101,15 @@ export function sendFaultyFile(
 	}
 	if (f.kind === 'truncate-download') {
 		res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.socket?.destroy());
+		return;
+	}
+	if (f.kind === 'stall-download') {
+		state.held.add(res);
+		res.write(bytes.subarray(0, Math.min(bytes.length - 1, f.afterBytes ?? 1024)));
+		state.timers.after(f.stallMs ?? 30000, () => {
+			state.held.delete(res);
+			res.socket?.destroy();
+		});
 		return;
 	}
 	const chunks = 20;

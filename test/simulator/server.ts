@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import { handleAdmin } from './admin';
 import { handleApi } from './api';
-import { applyFault, isFilePath, takeFault } from './faults';
+import { applyFault, isDownloadFault, isFilePath, takeFault } from './faults';
 import { serveFile } from './files';
 import type { SimState } from './state';
 import type { RecordedRequest } from './types';
@@ -44,7 +44,7 @@ async function handle(state: SimState, req: http.IncomingMessage, res: http.Serv
 	const rec = record(state, req, path, url, body, res);
 	const fault = takeFault(state, method, path);
 	if (fault) rec.fault = String(fault.kind);
-	if (fault && fault.kind !== 'slow-download' && fault.kind !== 'truncate-download') {
+	if (fault && !isDownloadFault(fault)) {
 		// Faults answer before any normal handling: nothing is created or charged.
 		return applyFault(state, fault, res);
 	}

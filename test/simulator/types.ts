@@ -65,15 +65,17 @@ export const KEY_ROLES = ['OWNER', 'ADMIN', 'MEMBER'] as const;
 export type KeyRole = (typeof KEY_ROLES)[number];
 
 export interface FaultSpec {
-	kind: 429 | 500 | 503 | 'reset' | 'stall' | 'slow-download' | 'truncate-download';
+	kind: 403 | 404 | 429 | 500 | 503 | 'reset' | 'stall' | 'slow-download' | 'truncate-download' | 'stall-download' | 'gzip-download' | 'html-download';
 	/** Applies to the next N matching requests. */
 	count: number;
 	pathPrefix?: string;
 	method?: string;
 	/** For 429, in simulated seconds (scaled). Default 1. */
 	retryAfterSeconds?: number;
-	/** Real ms: how long 'stall' holds the request (default 30000) or 'slow-download' takes (default 5000). */
+	/** Real ms: how long 'stall' and 'stall-download' hold the request (default 30000) or 'slow-download' takes (default 5000). */
 	stallMs?: number;
+	/** For 'stall-download': the bytes sent before the stall (default 1024; always fewer than the file's). */
+	afterBytes?: number;
 }
 
 export interface RecordedRequest {

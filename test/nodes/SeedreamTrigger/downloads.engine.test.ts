@@ -16,6 +16,9 @@ import { useTestTimeScale } from '../../support/seedream';
 import { LocalServer, TriggerReceiver } from './receiver';
 
 const sha = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+/** Bytes that start like a PNG (only the first bytes are checked), the rest as given. */
+const PNG_SIGNATURE = Buffer.from('89504e470d0a1a0a0000000d', 'hex');
+const pngLike = (bytes: Buffer) => (PNG_SIGNATURE.copy(bytes), bytes);
 
 /** Writes `bytes` in the given chunk sizes (cycled), without Content-Length, honouring backpressure. */
 function streamChunked(res: ServerResponse, bytes: Buffer, sizes: number[]): { closedEarly: () => boolean; sent: () => number } {
@@ -51,7 +54,7 @@ describe('Seedream Trigger downloads: trusted origins and byte caps', () => {
 	let cdn: LocalServer;
 	let target: LocalServer;
 	let jobNumber = 0;
-	const image = randomBytes(3 * 1024 * 1024 + 17);
+	const image = pngLike(randomBytes(3 * 1024 * 1024 + 17));
 
 	beforeAll(async () => {
 		useTestTimeScale();
@@ -151,6 +154,21 @@ describe('Seedream Trigger downloads: trusted origins and byte caps', () => {
 		expect(cdn.paths).toEqual(['/to-target', '/to-metadata', '/relative', '/ok.png', '/hop1', '/hop2', '/hop3', '/hop4', '/hop0', '/hop1', '/hop2', '/hop3']);
 	});
 
+	it('the first bytes decide the type: a PNG served as image/jpeg is stored as a PNG; a JSON page as image/png is refused, once', async () => {
+		cdn.routes['/labelled.jpg'] = (_req, res) => res.writeHead(200, { 'content-type': 'image/jpeg' }).end(image);
+		const { jobId, item } = await deliver([`${cdn.url}/labelled.jpg`]);
+		expect(item.binary!.data).toMatchObject({ fileName: `${jobId}-1.png`, mimeType: 'image/png' });
+		expect(sha(await readBinary(item))).toBe(sha(image));
+
+		cdn.routes['/error.png'] = (_req, res) => res.writeHead(200, { 'content-type': 'image/png' }).end('{"error":"AccessDenied"}');
+		const refused = await deliver([`${cdn.url}/error.png`]);
+		expect(refused.item.json.downloadError).toBe(`The file at ${cdn.url}/error.png is not an image (it starts with "{"error":"Ac"; Content-Type image/png)`);
+		cdn.routes['/tiny.png'] = (_req, res) => res.writeHead(200).end(Buffer.from('89504e47', 'hex'));
+		const tiny = await deliver([`${cdn.url}/tiny.png`]);
+		expect(tiny.item.json.downloadError).toBe(`The file at ${cdn.url}/tiny.png is not an image (it has only 4 bytes; Content-Type none)`);
+		expect(cdn.paths).toEqual(['/labelled.jpg', '/error.png', '/tiny.png']);
+	});
+
 	it('fetches at most 16 URLs of a job: a longer list downloads nothing', async () => {
 		const { item } = await deliver(Array.from({ length: 17 }, () => `${cdn.url}/ok.png`));
 		expect(item.json.downloadError).toBe('The job lists 17 image URLs; at most 16 are downloaded per job, so none were');
@@ -159,7 +177,7 @@ describe('Seedream Trigger downloads: trusted origins and byte caps', () => {
 
 	it('stops a download over the byte cap without Content-Length, naming the URL and the cap', async () => {
 		expect(DOWNLOAD_MAX_BYTES).toBe(64 * 1024 * 1024);
-		const huge = Buffer.alloc(DOWNLOAD_MAX_BYTES + 16 * 1024 * 1024, 7);
+		const huge = pngLike(Buffer.alloc(DOWNLOAD_MAX_BYTES + 16 * 1024 * 1024, 7));
 		let stream: ReturnType<typeof streamChunked> | undefined;
 		cdn.routes['/huge.png'] = (_req, res) => (stream = streamChunked(res, huge, [1024 * 1024]));
 		const { item } = await deliver([`${cdn.url}/huge.png`]);
@@ -189,7 +207,7 @@ describe('Seedream Trigger downloads: trusted origins and byte caps', () => {
 		expect(stored.length).toBe(image.length);
 		expect(stored.equals(image)).toBe(true);
 
-		const atCap = randomBytes(DOWNLOAD_MAX_BYTES);
+		const atCap = pngLike(randomBytes(DOWNLOAD_MAX_BYTES));
 		cdn.routes['/at-cap.png'] = (_req, res) => void streamChunked(res, atCap, [1024 * 1024 - 5]);
 		const exact = await deliver([`${cdn.url}/at-cap.png`]);
 		expect(exact.item.json.downloadError).toBeUndefined();

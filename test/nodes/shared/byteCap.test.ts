@@ -14,6 +14,7 @@ import { pipeline } from 'node:stream/promises';
 // The very helper n8n-core's BinaryDataService and n8n's database store call for a stream.
 import { streamToBuffer } from 'n8n-core/node_modules/@n8n/backend-network';
 
+import { IMAGE_HEAD_BYTES, readHead } from '../../../nodes/shared/imageBytes';
 import { capStreamBytes, DownloadRefusedError } from '../../../nodes/shared/images';
 
 
@@ -92,5 +93,24 @@ describe('the byte cap on a streaming download', () => {
 		await pipeline(stream, createWriteStream(file));
 		expect((await fs.readFile(file)).equals(data)).toBe(true);
 		await fs.rm(file, { force: true });
+	});
+});
+
+describe('the first bytes are read before the store, and put back', () => {
+	it.each(Object.keys(consumers))('the store still gets every byte, each counted once, when read by %s', async (name) => {
+		// Chunks of 5 bytes: the head takes three of them, the last one only partly needed.
+		const stream = body(data, 5);
+		const seen: number[] = [];
+		const head = await readHead(stream, IMAGE_HEAD_BYTES, (total) => seen.push(total));
+		expect(Buffer.from(head).equals(data.subarray(0, 15))).toBe(true);
+		expect(seen).toEqual([5, 10, 15]);
+		const counter = capStreamBytes(stream, URL, data.length);
+		const stored = await consumers[name](stream);
+		expect(stored.equals(data)).toBe(true);
+		expect(counter).toEqual({ bytes: data.length });
+	});
+
+	it('a body shorter than the head ends with what it had', async () => {
+		await expect(readHead(body(data.subarray(0, 7)), IMAGE_HEAD_BYTES, () => undefined)).resolves.toEqual(Buffer.from(data.subarray(0, 7)));
 	});
 });
