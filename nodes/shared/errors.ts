@@ -2,7 +2,7 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { DownloadStalledError } from './downloadWatch';
-import { ImageDownloadHttpError } from './images';
+import { ImageDownloadHttpError, ImageDownloadNetworkError } from './images';
 import { JobWaitTimeoutError } from './polling';
 import { ApiframeHttpError, CancelledError, isNetworkError, isRetryable, RateLimitPastDeadlineError } from './retry';
 import { redactSecret } from './secrets';
@@ -78,7 +78,8 @@ function explain(error: ApiframeHttpError, context: ErrorContext): { message: st
 }
 
 /** An image server's answer or silence: a download, never an answer of the API (not about the key). */
-function explainDownload(error: ImageDownloadHttpError | DownloadStalledError): string {
+function explainDownload(error: ImageDownloadHttpError | DownloadStalledError | ImageDownloadNetworkError): string {
+	if (error instanceof ImageDownloadNetworkError) return 'Retried with backoff without success. Check that n8n can reach the image host, then run the item again.';
 	if (error instanceof DownloadStalledError) return 'The image server stopped sending the file. It was tried again with backoff without success; run the item again later.';
 	if (error.statusCode === 403 || error.statusCode === 404) {
 		return 'Result image URLs expire about 24 hours after the job finished (Job → Get shows expired: true). Run the job again for new images.';
@@ -96,7 +97,7 @@ export function toNodeError(node: INode, error: unknown, context: ErrorContext):
 		}
 		return error;
 	}
-	if (error instanceof ImageDownloadHttpError || error instanceof DownloadStalledError) {
+	if (error instanceof ImageDownloadHttpError || error instanceof DownloadStalledError || error instanceof ImageDownloadNetworkError) {
 		return new NodeOperationError(node, clean(error.message), { itemIndex: context.itemIndex, description: clean(explainDownload(error)) });
 	}
 	if (error instanceof ApiframeHttpError) {

@@ -4,15 +4,26 @@ import type { ApiContext } from './api';
 import { cancelSignalOf } from './api';
 import { DOWNLOAD_MAX_BYTES, DOWNLOAD_MAX_REDIRECTS, DOWNLOAD_STORE_BUDGET_BYTES, DOWNLOAD_UNKNOWN_SIZE_BYTES } from './constants';
 import type { DownloadLimits } from './downloadWatch';
-import { downloadLimits, DownloadWatch } from './downloadWatch';
+import { DownloadStalledError, downloadLimits, DownloadWatch } from './downloadWatch';
 import { describeHead, IMAGE_HEAD_BYTES, imageTypeOfBytes, readHead } from './imageBytes';
-import { ApiframeHttpError, parseRetryAfterMs, withRetry } from './retry';
+import { ApiframeHttpError, isNetworkError, parseRetryAfterMs, withRetry } from './retry';
 import { StoreBudget } from './storeBudget';
 import type { UrlPolicy } from './trustedUrls';
 import { checkImageUrl } from './trustedUrls';
 
 export function imageFileName(jobId: string, imageNumber: number, extension: string): string {
 	return `${jobId || 'image'}-${imageNumber}.${extension}`;
+}
+
+/** The image host could not be reached, after every retry. */
+export class ImageDownloadNetworkError extends Error {
+	constructor(
+		readonly url: string,
+		cause: unknown,
+	) {
+		super(`The image download from ${url} failed: ${cause instanceof Error ? cause.message : String(cause)}`);
+		this.name = 'ImageDownloadNetworkError';
+	}
 }
 
 /** A URL, redirect or size the rules refuse: never retried, and its message is what the user reads. */
@@ -247,7 +258,11 @@ export async function downloadImageAsBinary(
 				},
 			),
 		{ idempotent: true, signal: cancelSignalOf(ctx) },
-	);
+	).catch((error: unknown) => {
+		// The image host, not Apiframe, could not be reached: say so, with its URL.
+		if (isNetworkError(error) && !(error instanceof DownloadStalledError)) throw new ImageDownloadNetworkError(url, error);
+		throw error;
+	});
 	if ('refused' in outcome) throw outcome.refused;
 	return outcome.binary;
 }

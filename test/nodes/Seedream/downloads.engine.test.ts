@@ -126,4 +126,13 @@ describe('Image → Generate: downloads that cannot hang or mislead', () => {
 		const { bytes: original } = await download(fileUrl());
 		expect(sha(await result.binary(item))).toBe(sha(original));
 	});
+
+	it('an image host that drops every connection is a failed download naming the URL, not "Could not reach Apiframe"', async () => {
+		sim.injectFaults({ kind: 'reset', count: RETRY_MAX_ATTEMPTS, pathPrefix: '/files/' });
+		const result = await runSeedream({ sim, parameters: generateParameters(), items: rows(['an unreachable lighthouse']) });
+		expect(fileRequests().map((r) => r.fault)).toEqual(Array(RETRY_MAX_ATTEMPTS).fill('reset'));
+		const url = fileUrl();
+		expect(result.error?.message).toBe(`The image download from ${url} failed: socket hang up`);
+		expect(result.error?.description).toBe('Retried with backoff without success. Check that n8n can reach the image host, then run the item again.');
+	});
 });
