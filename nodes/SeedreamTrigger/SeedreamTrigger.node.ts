@@ -21,6 +21,15 @@ function answer(ctx: IWebhookFunctions, status: number, body: IDataObject): IWeb
 	return { noWebhookResponse: true };
 }
 
+/** Without the raw bytes, the parsed body again; a body too deep for JSON.stringify is refused. */
+function serializedBody(ctx: IWebhookFunctions): Buffer | undefined {
+	try {
+		return Buffer.from(JSON.stringify(ctx.getBodyData() ?? {}));
+	} catch {
+		return undefined;
+	}
+}
+
 export class SeedreamTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Seedream Trigger',
@@ -62,14 +71,15 @@ export class SeedreamTrigger implements INodeType {
 		const rawBody: Buffer | undefined = (request as unknown as { rawBody?: Buffer }).rawBody;
 		const options = readTriggerOptions(this);
 		if (options.verifySignature) {
-			const { apiKey } = await getAccount(this);
+			const { apiKey } = await getAccount(this, { sendsKey: false });
 			const signature = this.getHeaderData()['x-webhook-signature'];
 			if (!rawBody || !isValidWebhookSignature(apiKey, rawBody, signature)) {
 				return answer(this, 401, { error: 'Missing or invalid X-Webhook-Signature' });
 			}
 		}
 		// n8n has parsed JSON before we run (malformed JSON never gets here: n8n answers 422).
-		const body = rawBody ?? Buffer.from(JSON.stringify(this.getBodyData() ?? {}));
+		const body = rawBody ?? serializedBody(this);
+		if (!body) return answer(this, 400, { error: 'Body nests too deep to read' });
 		// Event, job id and status are read from the (signed) body; the header may only agree.
 		const payload = parseWebhookPayload(body, this.getHeaderData()['x-webhook-event'], {
 			signatureVerified: options.verifySignature,
@@ -81,7 +91,8 @@ export class SeedreamTrigger implements INodeType {
 			return answer(this, 200, { received: true, ignored: `event "${payload.event}" is not selected in the trigger` });
 		}
 		const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
-		if (isDuplicateDelivery(this.getWorkflowStaticData('node'), scope, deliveryKey(payload.job.jobId, payload.event))) {
+		const key = deliveryKey(payload.job.jobId, payload.event, payload.job.progress);
+		if (isDuplicateDelivery(this.getWorkflowStaticData('node'), scope, key)) {
 			return answer(this, 200, { received: true, duplicate: true });
 		}
 		// Answer at once, then download: a slow CDN must not make Apiframe retry the delivery.

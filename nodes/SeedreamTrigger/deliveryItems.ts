@@ -1,5 +1,6 @@
 import type { IDataObject, INodeExecutionData, IWebhookFunctions } from 'n8n-workflow';
 
+import { getAccount } from '../shared/api';
 import { toNodeError } from '../shared/errors';
 import type { ParsedJob } from '../shared/job';
 import { parseJob } from '../shared/job';
@@ -7,6 +8,7 @@ import type { JobOutputOptions } from '../shared/jobOutput';
 import { jobJson, jobToItems } from '../shared/jobOutput';
 import { readJobOutputOptions } from '../shared/outputDescriptions';
 import { getJob } from '../shared/polling';
+import { boundedJobFields } from './deliveryFields';
 import type { WebhookEvent } from './webhookPayload';
 
 export interface TriggerOptions extends JobOutputOptions {
@@ -43,14 +45,17 @@ export async function itemsForDelivery(
 	const extra: IDataObject = { event };
 	if (event === 'completed' && options.readJobFromApi) {
 		try {
-			job = parseJob(await getJob(ctx, delivered.jobId));
+			job = parseJob(boundedJobFields(await getJob(ctx, delivered.jobId)));
 			if (!job.jobId) job.jobId = delivered.jobId;
 			extra.readFromApi = true;
 		} catch (error) {
-			return [{ json: { event, jobId: delivered.jobId, readFromApi: false, readFromApiError: toNodeError(ctx.getNode(), error, { jobId: delivered.jobId }).message } }];
+			const { apiKey } = await getAccount(ctx, { sendsKey: false });
+			const readFromApiError = toNodeError(ctx.getNode(), error, { jobId: delivered.jobId, apiKey }).message;
+			return [{ json: { event, jobId: delivered.jobId, readFromApi: false, readFromApiError } }];
 		}
 	}
 	if (event !== 'completed') return [{ json: { event, ...jobJson(job) } }];
+	if (job.status === 'COMPLETED' && job.imageUrls.length === 0) extra.error = `Job ${job.jobId} is COMPLETED but lists no image URLs`;
 	try {
 		return await jobToItems(ctx, job, options, extra);
 	} catch (error) {

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { DELIVERY_LOG_MAX_BYTES, DELIVERY_LOG_MAX_ENTRIES, JOB_ID_PATTERN, WEBHOOK_EVENTS } from '../shared/constants';
 
-/** How many (jobId, event) pairs each trigger remembers; older ones are forgotten first. */
+/** How many deliveries (jobId, event, and progress for `progress`) each trigger remembers; older ones are forgotten first. */
 export const DELIVERY_LOG_SIZE = DELIVERY_LOG_MAX_ENTRIES;
 /** Static-data copies of recent webhook calls kept in step with the log (see below). */
 const LIVE_COPIES = 32;
@@ -17,15 +17,24 @@ interface ScopeLog {
 
 const logs = new Map<string, ScopeLog>();
 
-export function deliveryKey(jobId: string, event: string): string {
-	return `${jobId}:${event}`;
+/**
+ * What makes a delivery the same as another: its job and event, and for `progress` its value
+ * too, since a job reports 25, 50 and 75 as separate deliveries (`j1:progress:50`). A progress
+ * value outside 0–100 is kept out of the key, so one such delivery per job runs.
+ */
+export function deliveryKey(jobId: string, event: string, progress?: number): string {
+	const known = event === 'progress' && progress !== undefined && progress >= 0 && progress <= 100;
+	return known ? `${jobId}:${event}:${Number(progress.toFixed(2))}` : `${jobId}:${event}`;
 }
 
-/** Keys are built from checked job ids and known events (ASCII), so characters are bytes. */
+const PROGRESS_SUFFIX = /^\d{1,3}(\.\d{1,2})?$/;
+
+/** Keys are built from checked job ids, known events and numbers (ASCII), so characters are bytes. */
 function isValidKey(key: unknown): key is string {
 	if (typeof key !== 'string') return false;
-	const cut = key.lastIndexOf(':');
-	return JOB_ID_PATTERN.test(key.slice(0, cut)) && (WEBHOOK_EVENTS as readonly string[]).includes(key.slice(cut + 1));
+	const [jobId, event, progress, ...rest] = key.split(':');
+	if (rest.length > 0 || !JOB_ID_PATTERN.test(jobId) || !(WEBHOOK_EVENTS as readonly string[]).includes(event)) return false;
+	return progress === undefined || (event === 'progress' && PROGRESS_SUFFIX.test(progress));
 }
 
 /** The bytes of the log as JSON, the way n8n stores static data. */

@@ -1,6 +1,7 @@
-import { JOB_ID_PATTERN, WEBHOOK_EVENTS } from '../shared/constants';
+import { JOB_ID_PATTERN, JOB_ID_RULE, WEBHOOK_EVENTS } from '../shared/constants';
 import type { ParsedJob } from '../shared/job';
 import { parseJob } from '../shared/job';
+import { boundedJobFields, staleDeliveryReason } from './deliveryFields';
 
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
@@ -14,13 +15,15 @@ export type PayloadOutcome =
 export interface PayloadTrust {
 	/** The signature over the raw body was checked: the body is Apiframe's; the headers never are. */
 	signatureVerified: boolean;
+	/** Now, for the age of the delivery (tests set it). */
+	nowMs?: number;
 }
 
-/** The statuses a job may have when Apiframe sends each event (CANCELLED is terminal like FAILED). */
+/** The statuses a job may have when Apiframe sends each event, the usual first (CANCELLED is terminal like FAILED). */
 const STATUSES_OF_EVENT: Record<WebhookEvent, readonly string[]> = {
 	completed: ['COMPLETED'],
 	failed: ['FAILED', 'CANCELLED'],
-	progress: ['QUEUED', 'PROCESSING'],
+	progress: ['PROCESSING', 'QUEUED'],
 };
 
 function eventText(value: unknown): string | undefined {
@@ -39,7 +42,7 @@ function readJobId(record: Record<string, unknown>): { jobId: string } | { reaso
 	if (given.length === 2 && given[0] !== given[1]) return { reason: 'The body\'s "jobId" and "id" disagree' };
 	const [jobId] = given;
 	if (typeof jobId !== 'string' || !JOB_ID_PATTERN.test(jobId)) {
-		return { reason: 'The jobId is not a job id (1–64 characters of A–Z, a–z, 0–9, "_" and "-")' };
+		return { reason: `The jobId is not a job id (${JOB_ID_RULE})` };
 	}
 	return { jobId };
 }
@@ -90,5 +93,12 @@ export function parseWebhookPayload(rawBody: Buffer, eventHeader: unknown, trust
 	if (status !== undefined && !STATUSES_OF_EVENT[event].includes(status)) {
 		return { ok: false, status: 400, reason: `The ${signedWord}'s status "${status}" contradicts the event "${event}"` };
 	}
-	return { ok: true, event, job: { ...parseJob(record), jobId: id.jobId } };
+	// Answered 200 like a duplicate: it ran when it was new, or its images are gone anyway.
+	const stale = staleDeliveryReason(record, trust.nowMs ?? Date.now());
+	if (stale) return { ok: false, status: 200, reason: stale };
+	// A body that names its event but no status has the event's status (COMPLETED for `completed`,
+	// so its images are downloaded): the event is signed like a status would be, and Apiframe's own
+	// SDK reads the event. A `completed` without images then says so in the item (deliveryItems).
+	const job = parseJob({ ...boundedJobFields(record), status: status ?? STATUSES_OF_EVENT[event][0] });
+	return { ok: true, event, job: { ...job, jobId: id.jobId } };
 }

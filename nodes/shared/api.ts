@@ -7,10 +7,12 @@ import type {
 	IN8nHttpFullResponse,
 	IWebhookFunctions,
 } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { accountKeyOf, noteRateLimited, waitForRateWindow } from './accountLimits';
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, REQUEST_TIMEOUT_MS } from './constants';
 import { ApiframeHttpError, parseRetryAfterMs, withRetry } from './retry';
+import { addressClassOf } from './trustedUrls';
 
 export type ApiContext = IExecuteSingleFunctions | IExecuteFunctions | IWebhookFunctions;
 
@@ -27,10 +29,46 @@ export function normalizeBaseUrl(value: unknown): string {
 	return text.replace(/\/+$/, '').replace(/\/v2$/i, '');
 }
 
-export async function getAccount(ctx: ApiContext): Promise<ApiframeAccount> {
+/**
+ * Hosts plain http may reach: they never leave this machine or its network (a proxy, the
+ * simulator in Docker). Tailscale's 100.64/10 counts as private: its traffic is encrypted. A
+ * single-label name (`apiframe-sim`) is a Docker service or a LAN host; `*.local` is mDNS and
+ * `*.internal` private by ICANN's reservation (`host.docker.internal`).
+ */
+function isLocalNetworkHost(hostname: string): boolean {
+	const kind = addressClassOf(hostname);
+	if (kind === 'loopback' || kind === 'private') return true;
+	if (kind || hostname.startsWith('[') || /^[\d.]+$/.test(hostname)) return false;
+	const host = hostname.toLowerCase().replace(/\.$/, '');
+	return !host.includes('.') || host.endsWith('.local') || host.endsWith('.internal');
+}
+
+/**
+ * Why a Base URL must not get the API key, or undefined when it may: https anywhere, plain http
+ * only to a local-network host. Messages show the origin only, never a path, query or password.
+ */
+export function baseUrlRefusal(baseUrl: string): string | undefined {
+	if (!URL.canParse(baseUrl)) return `The credential's Base URL is not a URL: use one like ${DEFAULT_BASE_URL}`;
+	const url = new URL(baseUrl);
+	if (url.protocol === 'https:') return undefined;
+	if (url.protocol !== 'http:') return `The credential's Base URL must start with https:// (like ${DEFAULT_BASE_URL})`;
+	if (isLocalNetworkHost(url.hostname)) return undefined;
+	return `The credential's Base URL ${url.origin} would send the API key unencrypted over plain http: use https://${url.host}`;
+}
+
+const BASE_URL_HTTP_HOSTS =
+	'Plain http is allowed only to local-network hosts: localhost, 127.x, ::1, 10.x, 172.16–31.x, 192.168.x, 100.64–127.x, fc00::/7, *.local and *.internal names, and single-label names such as apiframe-sim.';
+
+/**
+ * The credential's account. Unless `sendsKey` is false (the key only checks a signature here),
+ * a Base URL the key must not go to fails before any request.
+ */
+export async function getAccount(ctx: ApiContext, { sendsKey = true }: { sendsKey?: boolean } = {}): Promise<ApiframeAccount> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const baseUrl = normalizeBaseUrl(credentials.baseUrl);
 	const apiKey = String(credentials.apiKey ?? '');
+	const refusal = sendsKey ? baseUrlRefusal(baseUrl) : undefined;
+	if (refusal) throw new NodeOperationError(ctx.getNode(), refusal, { description: BASE_URL_HTTP_HOSTS });
 	return { baseUrl, apiKey, accountKey: accountKeyOf(baseUrl, apiKey) };
 }
 

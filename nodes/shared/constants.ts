@@ -153,3 +153,31 @@ export const JOB_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export const DELIVERY_LOG_MAX_ENTRIES = 2_000;
 /** …and at most this many bytes as JSON (static data is saved with the workflow on every call). */
 export const DELIVERY_LOG_MAX_BYTES = 128 * 1024;
+/** What a job id must be, in words, for messages that refuse one. */
+export const JOB_ID_RULE = '1–64 characters of A–Z, a–z, 0–9, "_" and "-"';
+/** A refused Job ID is shown in its message up to this many characters. */
+export const JOB_ID_SHOWN_MAX_CHARS = 80;
+
+// ---- What the trigger echoes from a delivery, and how long a signed delivery may be replayed ----
+/**
+ * A delivery whose `completedAt` (else `createdAt`) is older than this is not run: its result URLs
+ * have expired (Apiframe keeps files about 24 h), so it can only be a replay. The contract has no
+ * timestamp header, and `failed` and `progress` bodies carry no time at all.
+ */
+export const WEBHOOK_MAX_AGE_MS = 24 * 60 * 60_000;
+/** The job's error text in a trigger item is cut after this many characters. */
+export const WEBHOOK_ERROR_MAX_CHARS = 2_000;
+/** Other texts of a delivery (model, status, dates) are cut after this many characters. */
+export const WEBHOOK_TEXT_MAX_CHARS = 200;
+/** An `error` or `result` nested deeper than this is dropped below it (Apiframe's are 1–2 deep). */
+export const WEBHOOK_FIELD_MAX_DEPTH = 8;
+/** At most this many entries of an array in a non-text `error` are kept. */
+export const WEBHOOK_ERROR_ARRAY_MAX_ITEMS = 100;
+/** Objects and arrays read from one delivery field at most; the rest is dropped. */
+export const WEBHOOK_FIELD_MAX_NODES = 2_000;
+
+// ---- Redaction of the API key from errors (secrets.ts) ----
+/** Error fields nested deeper than this are dropped from the error rather than left unread. */
+export const REDACT_MAX_DEPTH = 12;
+/** Objects one error's fields may hold in all (an HTTP client's error holds sockets and agents). */
+export const REDACT_MAX_NODES = 5_000;

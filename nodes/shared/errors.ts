@@ -5,7 +5,7 @@ import { DownloadStalledError } from './downloadWatch';
 import { ImageDownloadHttpError, ImageDownloadNetworkError } from './images';
 import { JobWaitTimeoutError } from './polling';
 import { ApiframeHttpError, CancelledError, isNetworkError, isRetryable, RateLimitPastDeadlineError } from './retry';
-import { redactSecret } from './secrets';
+import { redactErrorFields } from './secrets';
 
 export interface ErrorContext {
 	itemIndex?: number;
@@ -87,37 +87,30 @@ function explainDownload(error: ImageDownloadHttpError | DownloadStalledError | 
 	return isRetryable(error) ? 'Retried with backoff without success. Run the item again later.' : 'The image server refused the download.';
 }
 
-/** Every error leaves the nodes through here: explained, with the job ID, and without the API key. */
-export function toNodeError(node: INode, error: unknown, context: ErrorContext): NodeApiError | NodeOperationError {
-	const clean = (text: string) => redactSecret(text, context.apiKey);
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		if (context.apiKey) {
-			error.message = clean(error.message);
-			if (error.description) error.description = clean(error.description);
-		}
-		return error;
-	}
+/** The explained error, before the key is taken out of it. */
+function explainError(node: INode, error: unknown, context: ErrorContext): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (error instanceof ImageDownloadHttpError || error instanceof DownloadStalledError || error instanceof ImageDownloadNetworkError) {
-		return new NodeOperationError(node, clean(error.message), { itemIndex: context.itemIndex, description: clean(explainDownload(error)) });
+		return new NodeOperationError(node, error.message, { itemIndex: context.itemIndex, description: explainDownload(error) });
 	}
 	if (error instanceof ApiframeHttpError) {
 		const { message, description } = explain(error, context);
 		const requestId = error.requestId ? `\nRequest ID: ${error.requestId}` : '';
 		return new NodeApiError(node, { statusCode: error.statusCode, body: error.body } as JsonObject, {
-			message: clean(message),
-			description: clean(description + requestId),
+			message,
+			description: description + requestId,
 			httpCode: String(error.statusCode),
 			itemIndex: context.itemIndex,
 		});
 	}
 	if (error instanceof JobWaitTimeoutError) {
-		return new NodeOperationError(node, clean(`${error.message}: stopped waiting`), {
+		return new NodeOperationError(node, `${error.message}: stopped waiting`, {
 			itemIndex: context.itemIndex,
 			description: `Nothing is lost: job ${error.job.jobId} keeps running on Apiframe. Collect its images later with Job → Wait (Job ID ${error.job.jobId}), or raise Output Options → Timeout.`,
 		});
 	}
 	if (error instanceof RateLimitPastDeadlineError) {
-		return new NodeOperationError(node, clean(error.message), {
+		return new NodeOperationError(node, error.message, {
 			itemIndex: context.itemIndex,
 			description: context.jobId
 				? `Nothing is lost: job ${context.jobId} keeps running on Apiframe. Collect its images later with Job → Wait (Job ID ${context.jobId}), or raise Output Options → Timeout.`
@@ -130,7 +123,7 @@ export function toNodeError(node: INode, error: unknown, context: ErrorContext):
 			description: context.jobId ? `Job ${context.jobId} keeps running; fetch it later with Job → Get.` : undefined,
 		});
 	}
-	const text = clean(error instanceof Error ? error.message : String(error));
+	const text = error instanceof Error ? error.message : String(error);
 	if (isNetworkError(error)) {
 		return new NodeOperationError(node, `Could not reach Apiframe: ${text}`, {
 			itemIndex: context.itemIndex,
@@ -138,4 +131,15 @@ export function toNodeError(node: INode, error: unknown, context: ErrorContext):
 		});
 	}
 	return new NodeOperationError(node, text, { itemIndex: context.itemIndex });
+}
+
+/**
+ * Every error leaves the nodes through here: explained, with the job ID, and without the API key
+ * in any field, however deep (a server may echo the key in its answer; an HTTP client's error
+ * holds the request headers). `node` is n8n's own object and is left alone.
+ */
+export function toNodeError(node: INode, error: unknown, context: ErrorContext): NodeApiError | NodeOperationError {
+	const nodeError = explainError(node, error, context);
+	redactErrorFields(nodeError, context.apiKey, ['node']);
+	return nodeError;
 }

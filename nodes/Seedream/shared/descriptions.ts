@@ -1,7 +1,7 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { WAIT_TIMEOUT_DEFAULT_MINUTES } from '../../shared/constants';
+import { JOB_ID_PATTERN, JOB_ID_RULE, JOB_ID_SHOWN_MAX_CHARS, WAIT_TIMEOUT_DEFAULT_MINUTES } from '../../shared/constants';
 import type { JobOutputOptions } from '../../shared/jobOutput';
 import { binaryPropertyOption, downloadImagesOption, itemsPerOption, readJobOutputOptions } from '../../shared/outputDescriptions';
 import { scaledMs } from '../../shared/timing';
@@ -77,14 +77,17 @@ export const jobIdField = (show: Show): INodeProperties => ({
 	displayOptions: { show },
 });
 
-/** The Job ID field's value, trimmed; an empty one fails the row before anything is sent. */
+/**
+ * The Job ID field's value, trimmed. It goes into the request path, so anything but a job id
+ * (`..`, `../me`, `.`) fails the row before anything is sent, by the trigger's own rule.
+ */
 export function readJobId(ctx: IExecuteFunctions, itemIndex: number): string {
 	const jobId = String(ctx.getNodeParameter('jobId', itemIndex, '') ?? '').trim();
-	if (!jobId) {
-		throw new NodeOperationError(ctx.getNode(), 'Invalid parameter: Job ID must not be empty', {
-			itemIndex,
-			description: 'Map the jobId of Image → Generate (or of the Seedream Trigger), e.g. {{ $json.jobId }}.',
-		});
+	const description = 'Map the jobId of Image → Generate (or of the Seedream Trigger), e.g. {{ $json.jobId }}.';
+	if (!jobId) throw new NodeOperationError(ctx.getNode(), 'Invalid parameter: Job ID must not be empty', { itemIndex, description });
+	if (!JOB_ID_PATTERN.test(jobId)) {
+		const shown = jobId.length > JOB_ID_SHOWN_MAX_CHARS ? `${jobId.slice(0, JOB_ID_SHOWN_MAX_CHARS)}…` : jobId;
+		throw new NodeOperationError(ctx.getNode(), `Invalid parameter: Job ID must be ${JOB_ID_RULE} (got ${JSON.stringify(shown)})`, { itemIndex, description });
 	}
 	return jobId;
 }
