@@ -23,15 +23,19 @@ afterEach(() => {
 describe('pause with a sleep that ignores its signal (n8n 1.x)', () => {
 	it('rejects with CancelledError within a few ms of the abort, not when the 5 s sleep ends', async () => {
 		const controller = new AbortController();
-		const started = Date.now();
+		let abortedAt = 0;
 		const paused = pause(5_000, controller.signal);
-		setTimeout(() => controller.abort(), 50);
+		setTimeout(() => {
+			abortedAt = Date.now();
+			controller.abort();
+		}, 50);
 		const error = await paused.catch((e: unknown) => e);
-		const elapsedMs = Date.now() - started;
+		// Counted from the abort itself: only promise callbacks run in between, no timer.
+		const afterAbortMs = Date.now() - abortedAt;
+		expect(abortedAt).toBeGreaterThan(0);
 		expect(error).toBeInstanceOf(CancelledError);
 		expect((error as Error).message).toBe('The execution was cancelled');
-		expect(elapsedMs).toBeGreaterThanOrEqual(45);
-		expect(elapsedMs).toBeLessThan(150);
+		expect(afterAbortMs).toBeLessThan(20);
 		expect(signalIgnoringSleep).toHaveBeenCalledTimes(1);
 		expect(signalIgnoringSleep).toHaveBeenCalledWith(5_000);
 	});
