@@ -95,8 +95,19 @@ export function throwIfCancelled(signal: AbortSignal | undefined): void {
 /** Waits, but wakes up (and throws) as soon as the user cancels the execution. */
 export async function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
 	throwIfCancelled(signal);
-	// sleep rejects with the abort reason; whatever it was, a cancelled wait is a CancelledError.
-	await sleep(ms, signal).catch(() => undefined);
+	if (!signal) return await sleep(ms);
+	// n8n-workflow's sleep ignores its signal on 1.x (and 2.x before 2.34): race it against the abort.
+	let onAbort = (): void => undefined;
+	const aborted = new Promise<void>((resolve) => {
+		onAbort = resolve;
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+	try {
+		// Where sleep does honour the signal it rejects with the abort reason: the check below says CancelledError.
+		await Promise.race([sleep(ms, signal).catch(() => undefined), aborted]);
+	} finally {
+		signal.removeEventListener('abort', onAbort);
+	}
 	throwIfCancelled(signal);
 }
 

@@ -15,7 +15,7 @@ import * as path from 'path';
 import type { AxiosHeaders, AxiosResponse } from 'axios';
 
 import { headersOf, http, isOk, retryWhileStarting } from '../support/http';
-import { freePort, killGroup, live, stopGroup, track } from './processes';
+import { freePort, killGroup, live, sleep, stopGroup, track } from './processes';
 
 export { freePort } from './processes';
 
@@ -23,6 +23,14 @@ export const NODE_VERSION = '24.9.0';
 export const N8N_VERSION = '2.41.1';
 export const PACKAGE_NAME = 'n8n-nodes-seedream';
 export const INSTALL_SCRIPT = path.resolve(__dirname, '../../scripts/n8n/install.sh');
+
+/** One installable n8n: its version, the Node it runs on, the script that installs both into the cache. */
+export interface N8nLine {
+	n8n: string;
+	node: string;
+	installScript: string;
+}
+export const N8N_2X: N8nLine = { n8n: N8N_VERSION, node: NODE_VERSION, installScript: INSTALL_SCRIPT };
 
 export interface N8nPaths {
 	cacheDir: string;
@@ -77,9 +85,9 @@ export interface N8nCredential {
 	data: Record<string, unknown>;
 }
 
-export function n8nPaths(cacheDir = process.env.N8N_CACHE_DIR || path.join(os.homedir(), '.cache', PACKAGE_NAME)): N8nPaths {
-	const nodeBinDir = path.join(cacheDir, `node-${NODE_VERSION}`, 'node_modules', 'node', 'bin');
-	const n8nDir = path.join(cacheDir, `n8n-${N8N_VERSION}`);
+export function n8nPaths(cacheDir = process.env.N8N_CACHE_DIR || path.join(os.homedir(), '.cache', PACKAGE_NAME), line: N8nLine = N8N_2X): N8nPaths {
+	const nodeBinDir = path.join(cacheDir, `node-${line.node}`, 'node_modules', 'node', 'bin');
+	const n8nDir = path.join(cacheDir, `n8n-${line.n8n}`);
 	return {
 		cacheDir,
 		nodeBinDir,
@@ -90,15 +98,16 @@ export function n8nPaths(cacheDir = process.env.N8N_CACHE_DIR || path.join(os.ho
 }
 
 /** Installs n8n into the cache on first use (~5 min, output streamed); instant afterwards. */
-export async function prepareN8n(opts: { cacheDir?: string; quiet?: boolean } = {}): Promise<N8nPaths> {
-	const paths = n8nPaths(opts.cacheDir);
+export async function prepareN8n(opts: { cacheDir?: string; quiet?: boolean; line?: N8nLine } = {}): Promise<N8nPaths> {
+	const line = opts.line ?? N8N_2X;
+	const paths = n8nPaths(opts.cacheDir, line);
 	if (fs.existsSync(path.join(paths.n8nDir, '.install-complete')) && fs.existsSync(paths.nodeBin)) return paths;
 	const env = { ...process.env, N8N_CACHE_DIR: paths.cacheDir };
-	const child = spawn('bash', [INSTALL_SCRIPT], { env, stdio: ['ignore', opts.quiet ? 'ignore' : 'inherit', 'inherit'], detached: true });
+	const child = spawn('bash', [line.installScript], { env, stdio: ['ignore', opts.quiet ? 'ignore' : 'inherit', 'inherit'], detached: true });
 	track(child);
 	const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
 	await stopGroup(child, 2_000);
-	if (code !== 0) throw new Error(`${INSTALL_SCRIPT} failed with exit code ${code}`);
+	if (code !== 0) throw new Error(`${line.installScript} failed with exit code ${code}`);
 	return paths;
 }
 
@@ -131,6 +140,11 @@ export interface CreateInstanceOptions {
 	owner?: Partial<N8nOwner>;
 	/** 'env' (default when bcryptjs is found in n8n's install) or 'rest' (POST /rest/owner/setup after start). */
 	ownerSetup?: 'env' | 'rest';
+	/**
+	 * 'symlink' (default) or 'copy': package.json, index.js and dist/ copied as a community install
+	 * leaves them, so the package resolves n8n-workflow from the host n8n, not from our node_modules.
+	 */
+	packageInstall?: 'symlink' | 'copy';
 }
 
 /** A fresh N8N_USER_FOLDER with our package linked in, free ports and the headless environment. */
@@ -139,8 +153,12 @@ export async function createInstance(opts: CreateInstanceOptions): Promise<N8nIn
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes', 'node_modules');
 	fs.mkdirSync(nodesDir, { recursive: true });
-	// A symlink, not a copy: a rebuilt dist/ is picked up by the next n8n process.
-	fs.symlinkSync(path.resolve(opts.packageDir), path.join(nodesDir, PACKAGE_NAME), 'dir');
+	if (opts.packageInstall === 'copy') {
+		for (const entry of ['package.json', 'index.js', 'dist']) fs.cpSync(path.join(opts.packageDir, entry), path.join(nodesDir, PACKAGE_NAME, entry), { recursive: true });
+	} else {
+		// A symlink, not a copy: a rebuilt dist/ is picked up by the next n8n process.
+		fs.symlinkSync(path.resolve(opts.packageDir), path.join(nodesDir, PACKAGE_NAME), 'dir');
+	}
 
 	const port = await freePort();
 	let brokerPort = await freePort();
@@ -318,7 +336,13 @@ export async function start(instance: N8nInstance, opts: { timeoutMs?: number } 
 		await stop(instance);
 		throw new Error(`n8n did not become ready within ${timeoutMs} ms (${answer}):\n${logTail(instance)}`);
 	}
-	if (!instance.ownerManagedByEnv) await setupOwner(instance);
+	if (!instance.ownerManagedByEnv) {
+		// n8n 1.x answers readiness before its REST routes exist (/rest/settings answers 404 until then).
+		const deadline = Date.now() + timeoutMs;
+		const settingsStatus = () => http.get(`${instance.baseUrl}/rest/settings`, { timeout: 5_000 }).then((r) => r.status, () => 0);
+		while ((await settingsStatus()) !== 200 && Date.now() < deadline) await sleep(250);
+		await setupOwner(instance);
+	}
 	return instance.baseUrl;
 }
 

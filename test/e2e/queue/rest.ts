@@ -7,12 +7,12 @@ import * as path from 'path';
 
 import { header, http } from '../../support/http';
 import { sleep } from '../../support/waiting';
-import { listExecutions, n8nPaths, rest, restFetch, type N8nInstance } from '../n8n';
+import { listExecutions, rest, restFetch, type N8nInstance } from '../n8n';
 
 /** n8n stores run data "flatted" (JSON with shared references): parsed with the flatted n8n itself uses. */
 let flatted: { parse(text: string): any } | undefined;
-function parseFlatted(text: string): any {
-	flatted ??= require(require.resolve('flatted', { paths: [path.join(n8nPaths().n8nDir, 'node_modules', 'n8n')] }));
+function parseFlatted(text: string, n8nDir: string): any {
+	flatted ??= require(require.resolve('flatted', { paths: [path.join(n8nDir, 'node_modules', 'n8n')] }));
 	return flatted!.parse(text);
 }
 
@@ -49,8 +49,10 @@ export async function publish(main: N8nInstance, wf: CreatedWorkflow): Promise<v
  * POST /rest/workflows/:id/run, what "Execute workflow" sends: with
  * OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS=true the main only enqueues it and a worker runs it.
  */
-export async function runManually(main: N8nInstance, workflowId: string, triggerName: string): Promise<string> {
-	const r = await rest(main, 'POST', `/rest/workflows/${workflowId}/run`, { triggerToStartFrom: { name: triggerName } });
+export async function runManually(main: N8nInstance, workflowId: string, triggerName: string, opts: { withWorkflowData?: boolean } = {}): Promise<string> {
+	// n8n 1.x runs the workflow the editor sends, so it needs the saved workflow in the body.
+	const workflowData = opts.withWorkflowData ? await rest(main, 'GET', `/rest/workflows/${workflowId}`) : undefined;
+	const r = await rest(main, 'POST', `/rest/workflows/${workflowId}/run`, { triggerToStartFrom: { name: triggerName }, ...(workflowData ? { workflowData } : {}) });
 	if (!r?.executionId) throw new Error(`POST /rest/workflows/${workflowId}/run answered ${JSON.stringify(r)}`);
 	return String(r.executionId);
 }
@@ -82,7 +84,7 @@ export interface Execution {
 /** GET /rest/executions/:id with its run data parsed. */
 export async function getExecution(main: N8nInstance, id: string): Promise<Execution> {
 	const e = await rest(main, 'GET', `/rest/executions/${id}`);
-	const data = typeof e.data === 'string' ? parseFlatted(e.data) : e.data;
+	const data = typeof e.data === 'string' ? parseFlatted(e.data, main.paths.n8nDir) : e.data;
 	return { id: String(e.id), status: e.status, mode: e.mode, finished: e.finished, startedAt: e.startedAt, stoppedAt: e.stoppedAt, createdAt: e.createdAt, workflowId: e.workflowId, data, raw: e };
 }
 
