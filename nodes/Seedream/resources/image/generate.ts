@@ -334,12 +334,8 @@ async function generateRow({ ctx, itemIndex, beforeSubmit, noteJob, failed }: Ro
 	if (!row.waitForCompletion) {
 		beforeSubmit();
 		const body = await bodyWithReferences(ctx, itemIndex, row);
-		const submitted = await submitJob(
-			scopedContext(ctx, { signal: ctx.getExecutionCancelSignal() }),
-			body,
-			row.idempotencyKey,
-			uploadedReferences(ctx, itemIndex, row.referenceBinaries),
-		);
+		const uploads = uploadedReferences(ctx, itemIndex, row.referenceBinaries);
+		const submitted = await submitJob(scopedContext(ctx, { signal: ctx.getExecutionCancelSignal() }), body, row.idempotencyKey, uploads);
 		noteJob(submitted.jobId);
 		const json: IDataObject = { jobId: submitted.jobId, status: submitted.status, ...sentParameters(body, submitted.idempotencyKey) };
 		if (body.webhookUrl) json.webhookUrl = body.webhookUrl;
