@@ -181,3 +181,13 @@ export const WEBHOOK_FIELD_MAX_NODES = 2_000;
 export const REDACT_MAX_DEPTH = 12;
 /** Objects one error's fields may hold in all (an HTTP client's error holds sockets and agents). */
 export const REDACT_MAX_NODES = 5_000;
+
+// ---- Finding a job again after a 409 (its key was used with other reference upload URLs) ----
+/** Apiframe keeps an Idempotency-Key (and answers 409 to a changed body) this long. */
+export const IDEMPOTENCY_KEY_KEPT_MS = 24 * 60 * 60_000;
+/** Jobs per page when the account's jobs of one model are searched for the earlier job. */
+export const EARLIER_JOB_PAGE = 100;
+/** At most this many pages (newest first) are searched: 2,000 jobs of the model in 24 h. */
+export const EARLIER_JOB_PAGES_MAX = 20;
+/** Digests of earlier jobs' reference files kept per process (an upload URL names one file for good). */
+export const EARLIER_FILE_DIGESTS_KEPT = 1_000;

@@ -13,6 +13,11 @@ export interface ErrorContext {
 	apiKey?: string;
 }
 
+/** A 409 the node looked into (see findEarlierJob): what it found replaces the generic explanation. */
+export interface ExplainedConflict {
+	explained: { message: string; description: string };
+}
+
 function detailsText(body: unknown): string {
 	const details = (body as { details?: Record<string, unknown> } | undefined)?.details;
 	if (!details || typeof details !== 'object') return '';
@@ -59,11 +64,13 @@ function explain(error: ApiframeHttpError, context: ErrorContext): { message: st
 				description: 'The job ID is wrong, or the job belongs to another Apiframe account.',
 			};
 		case 409:
-			return {
-				message: 'This Idempotency-Key was already used with different parameters',
-				description:
-					'Apiframe keeps the first request made with a key for 24 hours. Use a new Idempotency Key (option) or send the original parameters.',
-			};
+			return (
+				(error as Partial<ExplainedConflict>).explained ?? {
+					message: 'This Idempotency-Key was already used with different parameters',
+					description:
+						"Apiframe keeps the first request made with a key for 24 hours, and its job was created (billed) then. Job → Get Many lists the account's jobs, each with its input: collect that job with Job → Wait and its Job ID. Only if the parameters changed on purpose, give the row its own Idempotency Key (a new job, billed again).",
+				}
+			);
 		case 429:
 			return {
 				message: 'Apiframe kept answering "too many requests"',

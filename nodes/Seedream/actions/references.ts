@@ -4,6 +4,7 @@ import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { apiframeRequest, getAccount } from '../../shared/api';
 import { UPLOAD_LIFETIME_DEFAULT_MS, UPLOAD_MAX_BYTES, UPLOAD_REUSE_MARGIN_MS, UPLOADS_AT_ONCE } from '../../shared/constants';
 import { scaledMs } from '../../shared/timing';
+import type { UploadedReferences } from './findEarlierJob';
 import type { FieldProblem } from './validateGenerate';
 import { splitUrlList } from './validateGenerate';
 
@@ -47,6 +48,11 @@ export async function fingerprintReferences(ctx: IExecuteFunctions, itemIndex: n
 	return digests;
 }
 
+/** The files a submit of this row carries as uploads: what tells its earlier job apart after a 409. */
+export function uploadedReferences(ctx: IExecuteFunctions, itemIndex: number, names: string[]): UploadedReferences {
+	return { count: names.length, digests: async () => await fingerprintReferences(ctx, itemIndex, names) };
+}
+
 interface Upload {
 	url: Promise<string>;
 	reusableUntilMs: number;
@@ -66,6 +72,11 @@ async function withUploadLane<T>(accountKey: string, work: () => Promise<T>): Pr
 		lane.running--;
 		lane.waiting.shift()?.();
 	}
+}
+
+/** For tests: the empty upload cache of a freshly started n8n process. */
+export function forgetUploads(): void {
+	uploads.clear();
 }
 
 function forget(key: string, upload: Upload): void {

@@ -26,6 +26,28 @@ export interface RunScope {
 	runIndex: number;
 }
 
+/** The execution custom data (letters, digits and `_` only) that keeps the id the keys were made with. */
+export const KEYS_EXECUTION_DATA = 'seedream_keys_execution';
+
+/**
+ * The execution id the run's keys are made with. n8n's Retry (Executions list) runs a new execution
+ * on a copy of the failed one's data, custom data included (packages/cli/src/executions/
+ * execution.service.ts, retry()): the id kept there by the first run makes the retry send the keys
+ * the failed run sent, so the jobs it billed come back. Older n8n, or custom data already full
+ * (n8n keeps 10 entries), fall back to the execution's own id.
+ */
+export function keysExecutionId(ctx: IExecuteFunctions): string {
+	const own = String(ctx.getExecutionId() ?? '');
+	try {
+		const kept = ctx.getMode() === 'retry' ? ctx.customData?.get(KEYS_EXECUTION_DATA) : undefined;
+		if (kept) return String(kept);
+		ctx.customData?.set(KEYS_EXECUTION_DATA, own);
+	} catch {
+		// A context without execution data to keep it in: the execution's own id.
+	}
+	return own;
+}
+
 export function runScopeOf(ctx: IExecuteFunctions): RunScope {
 	// evaluateExpression adds the leading `=` itself: '={{ … }}' would yield the string "=0".
 	const runIndex = Number(ctx.evaluateExpression('{{ $runIndex }}', 0));
@@ -33,7 +55,7 @@ export function runScopeOf(ctx: IExecuteFunctions): RunScope {
 		instanceId: ctx.getInstanceId(),
 		instanceBaseUrl: String(ctx.getInstanceBaseUrl() ?? ''),
 		workflowId: String(ctx.getWorkflow().id ?? ''),
-		executionId: String(ctx.getExecutionId() ?? ''),
+		executionId: keysExecutionId(ctx),
 		nodeId: ctx.getNode().id,
 		runIndex: Number.isInteger(runIndex) ? runIndex : 0,
 	};
@@ -52,7 +74,7 @@ export function runKey(scope: RunScope, itemIndex: number): string {
 }
 
 /** JSON with sorted keys, so that the same body always gives the same key. */
-function canonical(value: unknown): string {
+export function canonical(value: unknown): string {
 	if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
 	if (value && typeof value === 'object') {
 		const record = value as IDataObject;

@@ -20,7 +20,7 @@ import { getJob, waitForJob } from '../../../shared/polling';
 import type { RowRun } from '../../actions/batch';
 import { runBatch } from '../../actions/batch';
 import { explainFinishedJob } from '../../actions/jobOutcome';
-import { binaryPropertyNames, checkReferenceBinaries, fingerprintReferences, uploadReferenceImages } from '../../actions/references';
+import { binaryPropertyNames, checkReferenceBinaries, fingerprintReferences, uploadedReferences, uploadReferenceImages } from '../../actions/references';
 import { bodyFromFields } from '../../actions/requestBody';
 import { fixedRunningJobLimit } from '../../actions/runningJobLimit';
 import { submitJob } from '../../actions/submit';
@@ -334,7 +334,8 @@ async function generateRow({ ctx, itemIndex, beforeSubmit, noteJob, failed }: Ro
 	if (!row.waitForCompletion) {
 		beforeSubmit();
 		const body = await bodyWithReferences(ctx, itemIndex, row);
-		const submitted = await submitJob(scopedContext(ctx, { signal: ctx.getExecutionCancelSignal() }), body, row.idempotencyKey);
+		const uploads = uploadedReferences(ctx, itemIndex, row.referenceBinaries);
+		const submitted = await submitJob(scopedContext(ctx, { signal: ctx.getExecutionCancelSignal() }), body, row.idempotencyKey, uploads);
 		noteJob(submitted.jobId);
 		const json: IDataObject = { jobId: submitted.jobId, status: submitted.status, ...sentParameters(body, submitted.idempotencyKey) };
 		if (body.webhookUrl) json.webhookUrl = body.webhookUrl;
@@ -354,7 +355,7 @@ async function generateRow({ ctx, itemIndex, beforeSubmit, noteJob, failed }: Ro
 		const timed = scopedContext(ctx, { signal: cancelSignalOf(ctx), deadlineAtMs });
 		// A submit in flight is not cut off when another row fails: its job may be billed, so its ID must be known.
 		const submitting = scopedContext(ctx, { signal: ctx.getExecutionCancelSignal(), deadlineAtMs });
-		const submitted = await submitJob(submitting, body, row.idempotencyKey);
+		const submitted = await submitJob(submitting, body, row.idempotencyKey, uploadedReferences(ctx, itemIndex, row.referenceBinaries));
 		window.submitted(lease, submitted.sentAtMs, submitted.jobId);
 		noteJob(submitted.jobId);
 		idempotencyKey = submitted.idempotencyKey;
