@@ -3,7 +3,7 @@ import type { Simulator } from '../../simulator';
 import { startSimulator } from '../../simulator';
 import { http } from '../../support/http';
 import { generateParameters, rows, runSeedream, TEST_IMAGE_SCALE, useTestTimeScale } from '../../support/seedream';
-import { forgetAccounts } from '../../../dist/nodes/shared/accountLimits';
+import { forgetAll } from '../../../dist/nodes/Seedream/jobRunner/registry';
 
 /** Slower than the other engine tests (a 15 s job in 3 s): a poll delayed past a job's end by a busy machine would show the first round's queued jobs as started, and the window would rightly grow. */
 const TIME_SCALE = 0.2;
@@ -28,7 +28,7 @@ describe("the account's running-job limit, found from what the API does (/v2/me 
 	});
 	beforeEach(() => {
 		sim.reset();
-		forgetAccounts();
+		forgetAll();
 	});
 	afterAll(async () => {
 		await sim.close();
