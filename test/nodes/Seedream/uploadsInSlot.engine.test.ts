@@ -13,7 +13,7 @@ const rowsWithFiles = (n: number): INodeExecutionData[] =>
 describe('reference uploads run inside the running-job slot', () => {
 	const sim = useSimulator({ maxConcurrentJobs: 10 });
 
-	it('Max Running Jobs 1, three rows with a file each: upload n+1 only after job n was seen done in a look at the account's jobs; 3 uploads, 3 jobs', async () => {
+	it("Max Running Jobs 1, three rows with a file each: upload n+1 only after job n was seen done in a look at the account's jobs; 3 uploads, 3 jobs", async () => {
 		const result = await runSeedream({
 			sim,
 			parameters: generateParameters({ referenceImageBinary: 'photo', outputOptions: { maxRunningJobs: 1 } }),
