@@ -79,11 +79,22 @@ export class Watcher {
 	private start(): void {
 		if (this.looping) return this.wake?.();
 		this.looping = true;
-		void this.loop().finally(() => (this.looping = false));
+		void this.loop();
 	}
 
+	/** Ends (synchronously with its last check) when nothing is waited on, so a job added then starts a new loop. */
 	private async loop(): Promise<void> {
-		while (this.waiters.size > 0) {
+		try {
+			await this.lookWhileWaited();
+		} catch (error) {
+			this.looping = false;
+			for (const waiter of this.waiters) waiter.fail(error);
+		}
+	}
+
+	private async lookWhileWaited(): Promise<void> {
+		for (;;) {
+			if (this.waiters.size === 0) return void (this.looping = false);
 			const nowMs = clock.now();
 			const atMs = nextLookAtMs({
 				lastLookAtMs: this.lastLookAtMs,
