@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -9,7 +10,6 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { accountKeyOf, noteRateLimited, waitForRateWindow } from './accountLimits';
 import { CREDENTIAL_TYPE, DEFAULT_BASE_URL, REQUEST_TIMEOUT_MS } from './constants';
 import { ApiframeHttpError, parseRetryAfterMs, withRetry } from './retry';
 import { addressClassOf } from './trustedUrls';
@@ -27,6 +27,11 @@ export interface ApiframeAccount {
 export function normalizeBaseUrl(value: unknown): string {
 	const text = typeof value === 'string' && value.trim() !== '' ? value.trim() : DEFAULT_BASE_URL;
 	return text.replace(/\/+$/, '').replace(/\/v2$/i, '');
+}
+
+/** Identifies an account without keeping its key in memory as plain text. */
+export function accountKeyOf(baseUrl: string, apiKey: string): string {
+	return createHash('sha256').update(`${baseUrl}\n${apiKey}`).digest('hex').slice(0, 24);
 }
 
 /**
@@ -72,10 +77,20 @@ export async function getAccount(ctx: ApiContext, { sendsKey = true }: { sendsKe
 	return { baseUrl, apiKey, accountKey: accountKeyOf(baseUrl, apiKey) };
 }
 
-/** What one row's requests must respect beyond the execution: its own stop signal and deadline. */
+/**
+ * An account's 429 pause, shared by the requests of whoever passes it (the job runner): the
+ * transport waits for it before each request and reports each 429 to it, and knows nothing more.
+ */
+export interface RateGate {
+	wait(signal: AbortSignal | undefined, deadlineAtMs: number | undefined): Promise<void>;
+	limited(retryAfterMs: number): void;
+}
+
+/** What one row's requests must respect beyond the execution: its own stop signal and deadline, and its account's pause. */
 interface ItemScope {
 	signal?: AbortSignal;
 	deadlineAtMs?: number;
+	rate?: RateGate;
 }
 const scopes = new WeakMap<object, ItemScope>();
 
@@ -95,8 +110,8 @@ export function cancelSignalOf(ctx: ApiContext): AbortSignal | undefined {
 	return 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
 }
 
-function deadlineOf(ctx: ApiContext): number | undefined {
-	return scopes.get(ctx)?.deadlineAtMs;
+function scopeOf(ctx: ApiContext): ItemScope {
+	return scopes.get(ctx) ?? {};
 }
 
 function headerValue(headers: IDataObject | undefined, name: string): string | undefined {
@@ -105,10 +120,10 @@ function headerValue(headers: IDataObject | undefined, name: string): string | u
 }
 
 /** Turns a full response into its body, or into an ApiframeHttpError the caller can explain. */
-export function bodyOrThrow<T>(response: IN8nHttpFullResponse, accountKey?: string): T {
+export function bodyOrThrow<T>(response: IN8nHttpFullResponse, onRateLimited?: (retryAfterMs: number) => void): T {
 	if (response.statusCode >= 200 && response.statusCode < 300) return response.body as T;
 	const retryAfterMs = parseRetryAfterMs(headerValue(response.headers, 'retry-after'));
-	if (response.statusCode === 429 && accountKey) noteRateLimited(accountKey, retryAfterMs ?? 1000);
+	if (response.statusCode === 429) onRateLimited?.(retryAfterMs ?? 1000);
 	throw new ApiframeHttpError(
 		response.statusCode,
 		response.body,
@@ -129,7 +144,7 @@ export interface ApiRequest {
 
 /**
  * The one path every call to Apiframe takes: the credential's base URL (normalized), one timeout,
- * the row's cancel signal on the socket, an account-wide 429 pause, explained non-2xx answers, and
+ * the row's cancel signal on the socket, its account's 429 pause (when the scope has one), explained non-2xx answers, and
  * retries of what may be retried.
  */
 export async function apiframeRequest<T>(ctx: ApiContext, request: ApiRequest): Promise<T> {
@@ -148,12 +163,12 @@ export async function apiframeRequest<T>(ctx: ApiContext, request: ApiRequest): 
 		ignoreHttpStatusErrors: true,
 		abortSignal: signal,
 	};
-	const deadlineAtMs = deadlineOf(ctx);
+	const { deadlineAtMs, rate } = scopeOf(ctx);
 	return await withRetry(
 		async () => {
-			await waitForRateWindow(account.accountKey, signal, deadlineAtMs);
+			await rate?.wait(signal, deadlineAtMs);
 			const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_TYPE, options)) as IN8nHttpFullResponse;
-			return bodyOrThrow<T>(response, account.accountKey);
+			return bodyOrThrow<T>(response, rate && ((retryAfterMs) => rate.limited(retryAfterMs)));
 		},
 		{ idempotent: request.idempotent, signal, deadlineAtMs },
 	);

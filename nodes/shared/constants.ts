@@ -23,28 +23,6 @@ export const SEEDREAM_MODELS: ReadonlyArray<{ id: string; label: string; credits
 export const SEEDREAM_MODEL_PATTERN = /^seedream-[a-z0-9][a-z0-9.-]{0,40}$/;
 export const CREDENTIAL_TYPE = 'apiframeApi';
 
-// Polling: Apiframe advises 2–3 s for image jobs; Seedream takes ~15 s, some jobs minutes.
-/** While the account's limit is being learned, a new job is looked at this soon to see if it started. */
-export const POLL_START_CHECK_MS = 200;
-/** Early looks at most per job (0.2, 0.4, 0.8, 1.6 and 3.2 s after its submit). */
-export const POLL_START_CHECKS_MAX = 5;
-/** A look at a job's expected end comes this much after it (at least POLL_END_MARGIN_MS). */
-export const POLL_END_MARGIN_SHARE = 0.01;
-export const POLL_END_MARGIN_MS = 50;
-/** No job is looked at more often than this. */
-export const POLL_MIN_MS = 1_000;
-/** Past its expected end, a job is looked at every quarter of a duration, at most this far apart. */
-export const POLL_MAX_MS = 8_000;
-/** Polls per minute one process allows itself per account, all jobs together (Apiframe reportedly allows 500 requests). */
-export const POLL_RATE_BUDGET_PER_MINUTE = 300;
-/**
- * Polls that may go at once above that rate (a token bucket): a burst is paid back at the rate,
- * never by a stop of every poll until the minute is over; at most 450 in the first minute.
- */
-export const POLL_BURST = 150;
-/** Seedream's documented average duration, until jobs of the account have been measured. */
-export const JOB_DURATION_PRIOR_MS = 15_000;
-export const JOB_DURATION_SAMPLES_KEPT = 50;
 export const WAIT_TIMEOUT_DEFAULT_MINUTES = 10;
 
 // Retries of idempotent requests (GET, downloads, submits that carry an Idempotency-Key).
@@ -86,33 +64,36 @@ export const SUBMITS_AT_ONCE_WITHOUT_WAITING = 8;
 export const SUBMIT_ATTEMPTS_MAX = 3;
 
 
-// The running-job window, learned from what the API does (see concurrency.ts).
-/** Where a process starts on an account whose limit it does not know yet. */
-export const CONCURRENCY_INITIAL = 16;
-/** Each round in which every job of the window ran, it grows this many times. */
-export const CONCURRENCY_GROWTH_FACTOR = 4;
-/** Before any job was seen running, the window grows to at most this many times its start. */
-export const CONCURRENCY_BLIND_GROWTH_MAX = 2;
-/** Settled, the window tries one more job after this many × limit clean completions. */
-export const CONCURRENCY_PROBE_AFTER_COMPLETIONS = 4;
-/**
- * Sharing the account (other workers and workflows), settled with rows waiting and fewer of ours
- * running than its limit, the account's running and queued jobs are listed at most this often:
- * the window follows the others' share at once, not one probe at a time.
- */
-export const CONCURRENCY_FREE_LOOK_EVERY_MS = 2_000;
-/**
- * Sharing the account, a process may keep this share of its limit beyond what others leave: the
- * API queues the few extra jobs and starts them the moment a place frees, so a place is not idle
- * while the process that freed it has not seen it yet.
- */
-export const CONCURRENCY_SHARE_SLACK = 0.2;
-/** Once the account's limit is known, a job of ours waiting has it counted again at most this often. */
-export const CONCURRENCY_LIMIT_LOOK_EVERY_MS = 30_000;
-/** The page of the account's running jobs one look reads; a full page means "at least this many". */
-export const ACCOUNT_RUNNING_PAGE = 100;
-/** 429s closer together than this halve the window once. */
-export const CONCURRENCY_RATE_DECREASE_GAP_MS = 5_000;
+// The job runner (nodes/Seedream/jobRunner, docs/job-runner.md). Times are real; tests scale them in registry.ts.
+/** Where an account whose running-job limit is unknown starts; doubled while every job of ours runs. */
+export const WINDOW_INITIAL_JOBS = 16;
+/** Beyond a known limit K, ceil(K × this) jobs of ours may wait QUEUED: the API refills a freed place at once. */
+export const WINDOW_SLACK_SHARE = 0.2;
+/** A job of ours is held (the account is full) once QUEUED this many times the median start delay of ours. */
+export const HELD_AFTER_START_DELAYS = 2;
+export const START_DELAYS_KEPT = 64;
+/** One look lists this many of the account's newest jobs (the API's largest page). */
+export const LOOK_PAGE_JOBS = 100;
+/** Looks at an account are at least this far apart, whatever the number of jobs waiting. */
+export const LOOK_MIN_MS = 500;
+/** Durations unknown: a job is looked at this long after its submit, then each gap 1.5× longer, at most 5 s. */
+export const COLD_FIRST_LOOK_MS = 500;
+export const COLD_LOOK_GROWTH = 1.5;
+export const COLD_LOOK_MAX_GAP_MS = 5_000;
+/** Durations known: looks begin at this quantile of them after a job's start… */
+export const WARM_FIRST_LOOK_QUANTILE = 0.1;
+/** …and follow every this share of their median (at least LOOK_MIN_MS). */
+export const WARM_LOOK_GAP_SHARE = 0.05;
+/** Durations learned (account, model, size) before the schedule trusts them. */
+export const DURATIONS_TO_WARM = 3;
+export const JOB_DURATION_SAMPLES_KEPT = 50;
+/** Looks one process allows itself per account (a token bucket): Apiframe reportedly allows 500 requests a minute. */
+export const LOOK_RATE_PER_MINUTE = 300;
+export const LOOK_BURST = 150;
+/** Looks failing in a row (each after its own retries) before the rows waiting on them fail with the error. */
+export const LOOK_FAILURES_MAX = 2;
+/** 429s closer together than this halve a learning window once. */
+export const RATE_DECREASE_GAP_MS = 5_000;
 /** How long the plan's limit read from `/v2/me` is trusted before it is asked again (plans change). */
 export const ACCOUNT_LIMIT_CACHE_MS = 10 * 60_000;
 
@@ -134,6 +115,23 @@ export const ASPECT_RATIOS = ['1:1', '3:4', '4:3', '9:16', '16:9', 'match_input_
 export const SIZES = ['2K', '4K', 'custom'] as const;
 export const OUTPUT_FORMATS = ['jpg', 'png'] as const;
 export const WEBHOOK_EVENTS = ['progress', 'completed', 'failed'] as const;
+/** What the fields show for each value above (one list: the fields and the validation read the same values). */
+type Labels<T extends readonly string[]> = Record<T[number], { name: string; description?: string }>;
+export const ASPECT_RATIO_LABELS: Labels<typeof ASPECT_RATIOS> = {
+	'1:1': { name: 'Square (1:1)' },
+	'3:4': { name: 'Portrait (3:4)' },
+	'4:3': { name: 'Landscape (4:3)' },
+	'9:16': { name: 'Vertical (9:16)' },
+	'16:9': { name: 'Widescreen (16:9)' },
+	match_input_image: { name: 'Match Input Image', description: 'Same shape as the first reference image' },
+};
+export const SIZE_LABELS: Labels<typeof SIZES> = {
+	'2K': { name: '2K', description: 'About 2048 pixels on the long side' },
+	'4K': { name: '4K', description: 'About 4096 pixels on the long side' },
+	custom: { name: 'Custom', description: 'Width and height of your choice: 1024–4096 pixels for Seedream 4.5, 512–4096 for the other models' },
+};
+export const OUTPUT_FORMAT_LABELS: Labels<typeof OUTPUT_FORMATS> = { jpg: { name: 'JPG' }, png: { name: 'PNG' } };
+export const WEBHOOK_EVENT_LABELS: Labels<typeof WEBHOOK_EVENTS> = { completed: { name: 'Completed' }, failed: { name: 'Failed' }, progress: { name: 'Progress' } };
 export const TERMINAL_STATUSES = ['COMPLETED', 'FAILED', 'CANCELLED'] as const;
 
 // ---- Trusted image downloads and the trigger's delivery log (what is fetched, and how much) ----

@@ -3,9 +3,17 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { DownloadStalledError } from './downloadWatch';
 import { ImageDownloadHttpError, ImageDownloadNetworkError } from './images';
-import { JobWaitTimeoutError } from './polling';
+import type { ParsedJob } from './job';
 import { ApiframeHttpError, CancelledError, isNetworkError, isRetryable, RateLimitPastDeadlineError } from './retry';
 import { redactErrorFields } from './secrets';
+
+/** A job still running when its row's timeout passed: it keeps running on Apiframe. */
+export class JobWaitTimeoutError extends Error {
+	constructor(readonly job: ParsedJob, readonly waitedMs: number) {
+		super(`Job ${job.jobId} was still ${job.status} after ${Math.round(waitedMs / 1000)} s`);
+		this.name = 'JobWaitTimeoutError';
+	}
+}
 
 export interface ErrorContext {
 	itemIndex?: number;

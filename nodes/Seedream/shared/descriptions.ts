@@ -4,7 +4,6 @@ import { NodeOperationError } from 'n8n-workflow';
 import { JOB_ID_PATTERN, JOB_ID_RULE, JOB_ID_SHOWN_MAX_CHARS, WAIT_TIMEOUT_DEFAULT_MINUTES } from '../../shared/constants';
 import type { JobOutputOptions } from '../../shared/jobOutput';
 import { binaryPropertyOption, downloadImagesOption, itemsPerOption, readJobOutputOptions } from '../../shared/outputDescriptions';
-import { scaledMs } from '../../shared/timing';
 
 type Show = NonNullable<IDisplayOptions['show']>;
 
@@ -13,33 +12,35 @@ export function outputOptionsDescription(opts: {
 	show: Show;
 	downloadDefault: boolean;
 	withTimeout: boolean;
+	/** Only where the node submits jobs (Image → Generate): Job → Wait submits none. */
+	withMaxRunningJobs?: boolean;
 }): INodeProperties {
 	const options: INodeProperties[] = [
 		binaryPropertyOption,
 		{ ...downloadImagesOption, default: opts.downloadDefault },
 		itemsPerOption,
 	];
-	if (opts.withTimeout) {
-		options.push(
-			{
-				displayName: 'Max Running Jobs',
-				name: 'maxRunningJobs',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 0,
-				description: 'How many jobs this node keeps running on the account at once; the others wait their turn. 0 uses the limit of your Apiframe plan.',
-			},
-			{
-				displayName: 'Timeout (Minutes)',
-				name: 'timeoutMinutes',
-				type: 'number',
-				typeOptions: { minValue: 0.1 },
-				default: WAIT_TIMEOUT_DEFAULT_MINUTES,
-				description: 'How long to wait for a job before giving up on the item; the job keeps running and can be collected with Job → Wait',
-			},
-		);
-		options.sort((a, b) => a.displayName.localeCompare(b.displayName));
+	if (opts.withMaxRunningJobs) {
+		options.push({
+			displayName: 'Max Running Jobs',
+			name: 'maxRunningJobs',
+			type: 'number',
+			typeOptions: { minValue: 0 },
+			default: 0,
+			description: 'How many jobs this node keeps running on the account at once; the others wait their turn. 0 uses the limit of your Apiframe plan.',
+		});
 	}
+	if (opts.withTimeout) {
+		options.push({
+			displayName: 'Timeout (Minutes)',
+			name: 'timeoutMinutes',
+			type: 'number',
+			typeOptions: { minValue: 0.1 },
+			default: WAIT_TIMEOUT_DEFAULT_MINUTES,
+			description: 'How long to wait for a job before giving up on the item; the job keeps running and can be collected with Job → Wait',
+		});
+	}
+	options.sort((a, b) => a.displayName.localeCompare(b.displayName));
 	return {
 		displayName: 'Output Options',
 		name: 'outputOptions',
@@ -52,6 +53,7 @@ export function outputOptionsDescription(opts: {
 }
 
 export interface ReadOutputOptions extends JobOutputOptions {
+	/** As the user set it; the job runner puts it on its clock. */
 	timeoutMs: number;
 	maxRunningJobs: number;
 }
@@ -61,7 +63,7 @@ export function readOutputOptions(ctx: IExecuteFunctions, itemIndex: number, dow
 	const timeoutMinutes = Number(raw.timeoutMinutes ?? WAIT_TIMEOUT_DEFAULT_MINUTES);
 	return {
 		...readJobOutputOptions(raw, downloadDefault),
-		timeoutMs: scaledMs(Math.max(0.1, timeoutMinutes) * 60_000),
+		timeoutMs: Math.max(0.1, timeoutMinutes) * 60_000,
 		maxRunningJobs: Number(raw.maxRunningJobs ?? 0),
 	};
 }

@@ -2,6 +2,7 @@ import type { IExecuteSingleFunctions, IN8nHttpFullResponse, INodeExecutionData 
 
 import { bodyOrThrow, getAccount } from '../../shared/api';
 import { toNodeError } from '../../shared/errors';
+import { rateGateOf } from '../jobRunner';
 
 /**
  * The first postReceive of every routed operation: a non-2xx answer becomes the same explained
@@ -15,7 +16,8 @@ export async function explainApiAnswer(
 	if (response.statusCode >= 200 && response.statusCode < 300) return items;
 	const account = await getAccount(this);
 	try {
-		bodyOrThrow(response, account.accountKey);
+		const rate = await rateGateOf(this);
+		bodyOrThrow(response, (retryAfterMs) => rate.limited(retryAfterMs));
 	} catch (error) {
 		throw toNodeError(this.getNode(), error, { itemIndex: this.getItemIndex(), apiKey: account.apiKey });
 	}

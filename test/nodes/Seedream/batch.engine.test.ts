@@ -138,6 +138,8 @@ describe('a batch of rows through n8n: billed once, never for nothing', () => {
 		stop.abort();
 		const result = await running;
 		await result.engineSettled;
+		// A look at the account in flight at the Stop (one every 5 ms on this clock) may reach the simulator a moment later.
+		await new Promise((resolve) => setTimeout(resolve, 100));
 		const requestsAtStop = sim.requests().length;
 		await new Promise((resolve) => setTimeout(resolve, 500));
 		expect(result.status).toBe('canceled');

@@ -20,7 +20,7 @@ interface Case {
 }
 
 const cases: Case[] = [
-	{ what: 'a poll of the job', pathPrefix: '/v2/jobs/', jobs: 1 },
+	{ what: "a look at the account's jobs", pathPrefix: '/v2/jobs', jobs: 1 },
 	{ what: "the download of the job's image", pathPrefix: '/files/', jobs: 1 },
 	{
 		what: 'the upload of a reference file',

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { explainFinishedJob } from '../../../nodes/Seedream/actions/jobOutcome';
 import { submitJob } from '../../../nodes/Seedream/actions/submit';
-import { noteRateLimited, waitForRateWindow } from '../../../nodes/shared/accountLimits';
+import { AccountState } from '../../../nodes/Seedream/jobRunner/account';
 import { RateLimitPastDeadlineError } from '../../../nodes/shared/retry';
 
 /** A hand-written stand-in for one function's unit test: answers every request with `answer`. */
@@ -45,11 +45,12 @@ describe('submitting a row', () => {
 
 describe("a 429's pause", () => {
 	it('Retry-After: 86400 pauses the account for at most 2 minutes, and never past a row deadline', async () => {
-		noteRateLimited('account-unit-1', 86_400_000);
+		const gate = new AccountState().rateGate;
+		gate.limited(86_400_000);
 		const deadline = Date.now() + 1_000;
-		const waiting = waitForRateWindow('account-unit-1', undefined, deadline);
+		const waiting = gate.wait(undefined, deadline);
 		await expect(waiting).rejects.toBeInstanceOf(RateLimitPastDeadlineError);
-		await expect(waitForRateWindow('account-unit-1', undefined, deadline)).rejects.toThrow(
+		await expect(gate.wait(undefined, deadline)).rejects.toThrow(
 			'Apiframe asked to wait 120 s (rate limit), longer than this item may still wait',
 		);
 	});

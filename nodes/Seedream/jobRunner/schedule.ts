@@ -1,0 +1,67 @@
+/** What the schedule knows of one job waited on. */
+export interface WaiterView {
+	/** When our wait began: the submit, or the start of Job → Wait. */
+	sinceMs: number;
+	/** The latest moment the job is known not to have started yet (its submit, or a look that saw it QUEUED). */
+	notStartedAtMs: number;
+	/** Learned durations of its kind (account, model, size), sorted; undefined while cold. */
+	durationsMs?: number[];
+}
+
+/** The runner's timing constants, already scaled (registry.ts). */
+export interface ScheduleTimes {
+	lookMinMs: number;
+	coldFirstLookMs: number;
+	coldLookGrowth: number;
+	coldLookMaxGapMs: number;
+	warmFirstLookQuantile: number;
+	warmLookGapShare: number;
+}
+
+export interface Known {
+	/** The previous look at the account, if any. */
+	lastLookAtMs?: number;
+	waiters: WaiterView[];
+	/** The earliest moment the account's look budget allows one more request. */
+	budgetAllowedAtMs: number;
+	times: ScheduleTimes;
+}
+
+/** The q-quantile of sorted samples (the smallest sample with at least q of them at or below it). */
+export function quantileMs(sortedMs: number[], q: number): number {
+	return sortedMs[Math.min(sortedMs.length - 1, Math.max(0, Math.ceil(q * sortedMs.length) - 1))];
+}
+
+/** Cold: from the submit at the first gap, each gap growth× the last, capped; the first such moment after the last look. */
+function coldLookAtMs(waiter: WaiterView, lastLookAtMs: number, times: ScheduleTimes): number {
+	let gapMs = times.coldFirstLookMs;
+	let atMs = waiter.sinceMs + gapMs;
+	while (atMs <= lastLookAtMs) {
+		gapMs = Math.min(times.coldLookMaxGapMs, gapMs * times.coldLookGrowth);
+		atMs += gapMs;
+	}
+	return atMs;
+}
+
+/** Warm: from the job's start plus the 10th percentile of durations, then every 5 % of the median. */
+function warmLookAtMs(waiter: WaiterView, durationsMs: number[], lastLookAtMs: number, times: ScheduleTimes): number {
+	const firstMs = waiter.notStartedAtMs + quantileMs(durationsMs, times.warmFirstLookQuantile);
+	if (firstMs > lastLookAtMs) return firstMs;
+	return lastLookAtMs + Math.max(times.lookMinMs, quantileMs(durationsMs, 0.5) * times.warmLookGapShare);
+}
+
+/**
+ * When to look at the account's jobs next (epoch ms), or undefined with nothing to wait for. One
+ * look serves every job, so the account is looked at when the first of them is due; never twice
+ * within lookMinMs, never past the look budget.
+ */
+export function nextLookAtMs(known: Known): number | undefined {
+	if (known.waiters.length === 0) return undefined;
+	const lastMs = known.lastLookAtMs ?? Number.NEGATIVE_INFINITY;
+	const dueMs = Math.min(
+		...known.waiters.map((waiter) =>
+			waiter.durationsMs ? warmLookAtMs(waiter, waiter.durationsMs, lastMs, known.times) : coldLookAtMs(waiter, lastMs, known.times),
+		),
+	);
+	return Math.max(dueMs, lastMs + known.times.lookMinMs, known.budgetAllowedAtMs);
+}

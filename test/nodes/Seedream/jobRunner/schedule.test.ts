@@ -1,0 +1,41 @@
+import { nextLookAtMs } from '../../../../nodes/Seedream/jobRunner/schedule';
+import type { Known, WaiterView } from '../../../../nodes/Seedream/jobRunner/schedule';
+
+const times = { lookMinMs: 500, coldFirstLookMs: 500, coldLookGrowth: 1.5, coldLookMaxGapMs: 5_000, warmFirstLookQuantile: 0.1, warmLookGapShare: 0.05 };
+const known = (waiters: WaiterView[], lastLookAtMs?: number, budgetAllowedAtMs = 0): Known => ({ waiters, lastLookAtMs, budgetAllowedAtMs, times });
+const cold = (sinceMs: number): WaiterView => ({ sinceMs, notStartedAtMs: sinceMs });
+/** Ten learned durations, 12–21 s: 10th percentile 12 s, median 16 s. */
+const durationsMs = Array.from({ length: 10 }, (_, i) => 12_000 + i * 1_000);
+
+describe('when the account is looked at next', () => {
+	it('nothing waited on: no look', () => {
+		expect(nextLookAtMs(known([]))).toBeUndefined();
+	});
+
+	it('cold: 0.5 s after the submit, each gap 1.5× the last, at most 5 s apart', () => {
+		const looks: number[] = [];
+		let last: number | undefined;
+		for (let i = 0; i < 8; i++) looks.push((last = nextLookAtMs(known([cold(0)], last)) as number));
+		expect(looks).toEqual([500, 1_250, 2_375, 4_062.5, 6_593.75, 10_390.625, 15_390.625, 20_390.625]);
+	});
+
+	it('one look serves every job: the first due of them sets it', () => {
+		expect(nextLookAtMs(known([cold(0), cold(1_000)], 500))).toBe(1_250);
+		expect(nextLookAtMs(known([cold(3_000), cold(0)], 2_375))).toBe(3_500);
+	});
+
+	it('warm: from the start plus the 10th percentile of durations, then every 5 % of the median', () => {
+		const warm = { sinceMs: 0, notStartedAtMs: 1_000, durationsMs };
+		expect(nextLookAtMs(known([warm]))).toBe(13_000);
+		expect(nextLookAtMs(known([warm], 13_000))).toBe(13_800);
+		// Short jobs: 5 % of a 2 s median is under the floor of 0.5 s between looks.
+		const short = { sinceMs: 0, notStartedAtMs: 0, durationsMs: [1_800, 2_000, 2_200] };
+		expect(nextLookAtMs(known([short]))).toBe(1_800);
+		expect(nextLookAtMs(known([short], 1_800))).toBe(2_300);
+	});
+
+	it('never within 0.5 s of the last look, never before the budget allows', () => {
+		expect(nextLookAtMs(known([cold(1_000)], 1_200))).toBe(1_700);
+		expect(nextLookAtMs(known([cold(0)], undefined, 9_000))).toBe(9_000);
+	});
+});
