@@ -58,6 +58,16 @@ export class Semaphore {
 		});
 	}
 
+	/** Runs `work` holding one place (a lane: at most `capacity` at once). */
+	async run<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T> {
+		const release = await this.acquire(1, signal);
+		try {
+			return await work();
+		} finally {
+			release();
+		}
+	}
+
 	private fits(weight: number, limit: number): boolean {
 		return this.used === 0 || this.used + weight <= Math.min(this.capacity, limit);
 	}

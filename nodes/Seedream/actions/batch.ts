@@ -11,8 +11,10 @@ export interface RowRun {
 	ctx: IExecuteFunctions;
 	/** Call right before a paid request: once the batch has stopped, nothing more is submitted. */
 	beforeSubmit(): void;
-	/** The job this row created, for the error messages of the row and of the batch. */
+	/** The job this row created (billed), for the error messages of the row and of the batch. */
 	noteJob(jobId: string): void;
+	/** The job this row reads (Job → Get, Wait): named in the row's error, never listed as created by this run. */
+	readsJob(jobId: string): void;
 	/**
 	 * Call as soon as the row has failed, before it frees what other rows wait for (its running-job
 	 * slot): without continue-on-fail the batch stops here, so no waiting row is submitted after it.
@@ -91,6 +93,9 @@ export async function runBatch<Prepared>(ctx: IExecuteFunctions, operation: Batc
 			noteJob: (id) => {
 				jobId = id;
 				jobsCreated.push(id);
+			},
+			readsJob: (id) => {
+				jobId = id;
 			},
 			failed: () => {
 				if (!continueOnFail) stopBatch();

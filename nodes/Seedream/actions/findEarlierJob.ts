@@ -12,9 +12,9 @@ import {
 } from '../../shared/constants';
 import type { ExplainedConflict } from '../../shared/errors';
 import { ApiframeHttpError } from '../../shared/retry';
-import { scaledMs } from '../../shared/timing';
 import type { UrlPolicy } from '../../shared/trustedUrls';
 import { buildUrlPolicy, checkImageUrl } from '../../shared/trustedUrls';
+import { accountState, clock } from '../jobRunner/registry';
 import { canonical } from './submissionIdentity';
 
 /** The row's files uploaded for this submit: the last `count` URLs of `seedreamParams.image_input`. */
@@ -58,7 +58,7 @@ function sameRequestText(body: IDataObject, uploaded: number): string {
 
 /** The account's jobs of this model created while the key is kept, newest first. */
 async function recentJobs(ctx: ApiContext, model: string): Promise<ListedJob[]> {
-	const sinceMs = Date.now() - scaledMs(IDEMPOTENCY_KEY_KEPT_MS);
+	const sinceMs = clock.now() - clock.scaled(IDEMPOTENCY_KEY_KEPT_MS);
 	const jobs: ListedJob[] = [];
 	let cursor: string | undefined;
 	for (let page = 0; page < EARLIER_JOB_PAGES_MAX; page++) {
@@ -77,10 +77,7 @@ async function recentJobs(ctx: ApiContext, model: string): Promise<ListedJob[]> 
 	return jobs;
 }
 
-/** Per upload URL (one file for good): the SHA-256 of its bytes, or undefined when it cannot be read (expired). */
-const fileDigests = new Map<string, Promise<string | undefined>>();
-
-async function digestOf(ctx: ApiContext, url: string, policy: UrlPolicy): Promise<string | undefined> {
+async function digestOf(ctx: ApiContext, url: string, policy: UrlPolicy, fileDigests: Map<string, Promise<string | undefined>>): Promise<string | undefined> {
 	let known = fileDigests.get(url);
 	if (!known) {
 		// One plain GET, no redirect followed: a file that cannot be read leaves the job undecided, never wrongly matched.
@@ -103,14 +100,16 @@ async function digestOf(ctx: ApiContext, url: string, policy: UrlPolicy): Promis
  */
 async function withTheseFiles(ctx: ApiContext, jobs: ListedJob[], uploads: UploadedReferences): Promise<ListedJob[]> {
 	const ours = await uploads.digests();
-	const policy = buildUrlPolicy((await getAccount(ctx)).baseUrl);
+	const account = await getAccount(ctx);
+	const policy = buildUrlPolicy(account.baseUrl);
+	const { fileDigests } = accountState(account.accountKey);
 	const same: ListedJob[] = [];
 	const undecided: ListedJob[] = [];
 	for (const job of jobs) {
 		const theirs = referencesOf(job.input).slice(-uploads.count);
 		let verdict: 'same' | 'different' | 'unknown' = 'same';
 		for (let index = 0; index < theirs.length && verdict !== 'different'; index++) {
-			const digest = await digestOf(ctx, theirs[index], policy);
+			const digest = await digestOf(ctx, theirs[index], policy, fileDigests);
 			if (digest === undefined) verdict = 'unknown';
 			else if (digest !== ours[index]) verdict = 'different';
 		}

@@ -2,8 +2,9 @@ import { createHash } from 'crypto';
 import type { IBinaryData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { apiframeRequest, getAccount } from '../../shared/api';
-import { UPLOAD_LIFETIME_DEFAULT_MS, UPLOAD_MAX_BYTES, UPLOAD_REUSE_MARGIN_MS, UPLOADS_AT_ONCE } from '../../shared/constants';
-import { scaledMs } from '../../shared/timing';
+import { UPLOAD_LIFETIME_DEFAULT_MS, UPLOAD_MAX_BYTES, UPLOAD_REUSE_MARGIN_MS } from '../../shared/constants';
+import type { Upload } from '../jobRunner/account';
+import { accountState, clock } from '../jobRunner/registry';
 import type { UploadedReferences } from './findEarlierJob';
 import type { FieldProblem } from './validateGenerate';
 import { splitUrlList } from './validateGenerate';
@@ -53,34 +54,8 @@ export function uploadedReferences(ctx: IExecuteFunctions, itemIndex: number, na
 	return { count: names.length, digests: async () => await fingerprintReferences(ctx, itemIndex, names) };
 }
 
-interface Upload {
-	url: Promise<string>;
-	reusableUntilMs: number;
-}
-/** Per account and file content: a retry of the row sends the very same URL, so its body is identical. */
-const uploads = new Map<string, Upload>();
-const uploadQueues = new Map<string, { running: number; waiting: Array<() => void> }>();
-
-async function withUploadLane<T>(accountKey: string, work: () => Promise<T>): Promise<T> {
-	let lane = uploadQueues.get(accountKey);
-	if (!lane) uploadQueues.set(accountKey, (lane = { running: 0, waiting: [] }));
-	while (lane.running >= UPLOADS_AT_ONCE) await new Promise<void>((wake) => lane.waiting.push(wake));
-	lane.running++;
-	try {
-		return await work();
-	} finally {
-		lane.running--;
-		lane.waiting.shift()?.();
-	}
-}
-
-/** For tests: the empty upload cache of a freshly started n8n process. */
-export function forgetUploads(): void {
-	uploads.clear();
-}
-
-function forget(key: string, upload: Upload): void {
-	if (uploads.get(key) === upload) uploads.delete(key);
+function forget(uploads: Map<string, Upload>, digest: string, upload: Upload): void {
+	if (uploads.get(digest) === upload) uploads.delete(digest);
 }
 
 /**
@@ -89,31 +64,33 @@ function forget(key: string, upload: Upload): void {
  * uploads run per account.
  */
 export async function uploadReferenceImages(ctx: IExecuteFunctions, itemIndex: number, names: string[]): Promise<string[]> {
-	const account = await getAccount(ctx);
+	const account = accountState((await getAccount(ctx)).accountKey);
+	const uploads = account.uploads;
 	const urls: string[] = [];
 	for (const name of names) {
 		const meta = ctx.helpers.assertBinaryData(itemIndex, name);
 		const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, name);
-		const key = `${account.accountKey}:${createHash('sha256').update(buffer).digest('hex')}`;
+		const key = createHash('sha256').update(buffer).digest('hex');
 		const known = uploads.get(key);
-		if (known && known.reusableUntilMs > Date.now()) {
+		if (known && known.reusableUntilMs > clock.now()) {
 			urls.push(await known.url);
 			continue;
 		}
+		// Rows of other executions may share this upload: no one row's Stop may end it.
 		const upload: Upload = { url: Promise.resolve(''), reusableUntilMs: Number.POSITIVE_INFINITY };
-		upload.url = withUploadLane(account.accountKey, async () => {
+		upload.url = account.uploadLane.run(undefined, async () => {
 			const form = new FormData();
 			form.append('file', new Blob([new Uint8Array(buffer)], { type: meta.mimeType }), meta.fileName ?? `${name}.${meta.fileExtension ?? 'png'}`);
 			// An upload bills nothing and only creates a short-lived file: safe to send again.
 			const uploaded = await apiframeRequest<IDataObject>(ctx, { method: 'POST', path: '/v2/uploads', body: form, idempotent: true });
 			const expiresAtMs = Date.parse(String(uploaded.expiresAt ?? ''));
-			upload.reusableUntilMs = (Number.isNaN(expiresAtMs) ? Date.now() + scaledMs(UPLOAD_LIFETIME_DEFAULT_MS) : expiresAtMs) - scaledMs(UPLOAD_REUSE_MARGIN_MS);
+			upload.reusableUntilMs = (Number.isNaN(expiresAtMs) ? clock.now() + clock.scaled(UPLOAD_LIFETIME_DEFAULT_MS) : expiresAtMs) - clock.scaled(UPLOAD_REUSE_MARGIN_MS);
 			return String(uploaded.url);
 		});
 		uploads.set(key, upload);
 		urls.push(
 			await upload.url.catch((error: unknown) => {
-				forget(key, upload);
+				forget(uploads, key, upload);
 				throw error;
 			}),
 		);

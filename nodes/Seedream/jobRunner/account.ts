@@ -2,12 +2,19 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { ApiContext, RateGate } from '../../shared/api';
 import { apiframeRequest } from '../../shared/api';
-import { DURATIONS_TO_WARM, JOB_DURATION_SAMPLES_KEPT, LOOK_BURST, LOOK_RATE_PER_MINUTE } from '../../shared/constants';
+import { DURATIONS_TO_WARM, JOB_DURATION_SAMPLES_KEPT, LOOK_BURST, LOOK_RATE_PER_MINUTE, UPLOADS_AT_ONCE } from '../../shared/constants';
 import { RateLimitPastDeadlineError } from '../../shared/retry';
+import { Semaphore } from '../../shared/semaphore';
 import { limitFromAccount } from '../actions/runningJobLimit';
 import { clock } from './clock';
 import { Window } from './phases';
 import { Watcher } from './watcher';
+
+/** A reference file uploaded to the account: its URL is reused (a retry sends the same body) while it lives. */
+export interface Upload {
+	url: Promise<string>;
+	reusableUntilMs: number;
+}
 
 /**
  * What this process knows of one Apiframe account, shared by every row and execution on it: its
@@ -16,6 +23,12 @@ import { Watcher } from './watcher';
 export class AccountState {
 	readonly window = new Window();
 	readonly watcher = new Watcher(this);
+	/** Reference files uploaded to the account, by the SHA-256 of their bytes. */
+	readonly uploads = new Map<string, Upload>();
+	/** Uploads share the account's rate limit with submits and looks: at most UPLOADS_AT_ONCE at once. */
+	readonly uploadLane = new Semaphore(UPLOADS_AT_ONCE);
+	/** Earlier jobs' reference files, by upload URL (one file for good): their SHA-256, or undefined when unreadable. */
+	readonly fileDigests = new Map<string, Promise<string | undefined>>();
 	/** Rows of ours whose submit has not answered: listed already, but their ids are not known yet. */
 	submitting = 0;
 	private pausedUntilMs = 0;

@@ -38,7 +38,7 @@ export const clock = {
 		accountPauseMaxMs: ACCOUNT_PAUSE_MAX_MS,
 		accountLimitCacheMs: scaledMs(ACCOUNT_LIMIT_CACHE_MS),
 	}),
-	/** A timeout the user typed, on the runner's clock. */
-	userMs: (ms: number): number => scaledMs(ms),
+	/** A duration (a user's timeout, an upload's lifetime) on the runner's clock: tests and the bench shrink it with the simulator. */
+	scaled: (ms: number): number => scaledMs(ms),
 };
 

@@ -55,7 +55,7 @@ export async function runJob(ctx: IExecuteFunctions, options: RunJobOptions): Pr
 	try {
 		options.beforeSubmit();
 		const body = await options.body();
-		const timeoutMs = clock.userMs(options.timeoutMs);
+		const timeoutMs = clock.scaled(options.timeoutMs);
 		const deadlineAtMs = clock.now() + timeoutMs;
 		// A submit in flight is not cut off when another row fails: its job may be billed, so its ID must be known.
 		const submitting = scopedContext(ctx, { signal: ctx.getExecutionCancelSignal(), deadlineAtMs, rate });
@@ -101,7 +101,7 @@ export async function waitForJob(ctx: IExecuteFunctions, jobId: string, timeoutM
 		listedFromMs: nowMs,
 		kind: kindOf({ model: current.model }),
 		job: current,
-		timeoutMs: clock.userMs(timeoutMs),
+		timeoutMs: clock.scaled(timeoutMs),
 	});
 }
 

@@ -1,6 +1,6 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { forgetUploads } from '../../../dist/nodes/Seedream/actions/references';
+import { forgetAll } from '../../../dist/nodes/Seedream/jobRunner/registry';
 import { renderImage } from '../../simulator/images';
 import { generateParameters, runSeedream, submitsOf, useSimulator } from '../../support/seedream';
 
@@ -22,15 +22,16 @@ const COLLECT = "Job → Get Many (Model: seedream-4.5) lists the account's jobs
 
 describe('Per Content with binary references: a rerun on a fresh process gets the billed jobs back', () => {
 	const sim = useSimulator({ maxConcurrentJobs: 10 });
-	beforeEach(() => forgetUploads());
+	beforeEach(() => forgetAll());
 
 	const answers = (status: number) => submitsOf(sim).filter((r) => r.status === status);
-	const searches = () => sim.requests().filter((r) => r.method === 'GET' && r.path === '/v2/jobs');
+	// The earlier-job search lists one model's jobs; the runner's own looks list the account's newest jobs (no model).
+	const searches = () => sim.requests().filter((r) => r.method === 'GET' && r.path === '/v2/jobs' && r.query?.model !== undefined);
 
 	it('one row: the rerun uploads again, gets 409, finds the earlier job and returns it with its image; 1 job billed', async () => {
 		const items = rowsWithPhotos(['the same scene in ink']);
 		const first = await runSeedream({ sim, executionId: '1', parameters: perContent(), items });
-		forgetUploads();
+		forgetAll();
 		const again = await runSeedream({ sim, executionId: '2', parameters: perContent(), items });
 
 		expect(again.error).toBeUndefined();
@@ -50,7 +51,7 @@ describe('Per Content with binary references: a rerun on a fresh process gets th
 	it('three rows, one prompt, a photo each: each row gets its own earlier job back, told apart by the files’ bytes', async () => {
 		const items = rowsWithPhotos(['make it blue', 'make it blue', 'make it blue']);
 		const first = await runSeedream({ sim, executionId: '1', parameters: perContent(), items });
-		forgetUploads();
+		forgetAll();
 		const again = await runSeedream({ sim, executionId: '2', parameters: perContent(), items });
 
 		expect(again.error).toBeUndefined();
@@ -68,7 +69,7 @@ describe('Per Content with binary references: a rerun on a fresh process gets th
 	it('two identical rows: two earlier jobs fit each and neither can be told apart: the error names both, nothing is billed again', async () => {
 		const items = rowsWithPhotos(['a twin', 'a twin'], () => 7);
 		const first = await runSeedream({ sim, executionId: '1', parameters: perContent(), items });
-		forgetUploads();
+		forgetAll();
 		const again = await runSeedream({ sim, executionId: '2', parameters: perContent(), items, continueOnFail: true });
 
 		const [older, newer] = sim.jobs();
@@ -92,7 +93,7 @@ describe('Per Content with binary references: a rerun on a fresh process gets th
 
 	it('an own key reused with another prompt: no earlier job fits, the error says how to collect the billed one', async () => {
 		await runSeedream({ sim, executionId: '1', parameters: perContent({ idempotencyKey: 'row-1' }), items: rowsWithPhotos(['a lighthouse']) });
-		forgetUploads();
+		forgetAll();
 		const again = await runSeedream({ sim, executionId: '2', parameters: perContent({ idempotencyKey: 'row-1' }), items: rowsWithPhotos(['a windmill']) });
 
 		expect(sim.jobs()).toHaveLength(1);

@@ -18,8 +18,8 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	return await runBatch(this, {
 		prepare: async (itemIndex) => ({ jobId: readJobId(this, itemIndex), output: readOutputOptions(this, itemIndex, false) }),
-		run: async ({ ctx, itemIndex, noteJob }, { jobId, output }) => {
-			noteJob(jobId);
+		run: async ({ ctx, itemIndex, readsJob }, { jobId, output }) => {
+			readsJob(jobId);
 			const job = parseJob(await getJob(ctx, jobId));
 			if (output.download && job.status === 'COMPLETED') explainFinishedJob(ctx.getNode(), job, itemIndex, true);
 			return await jobToItems(ctx, job, output);

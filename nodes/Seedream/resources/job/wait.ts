@@ -21,8 +21,8 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	return await runBatch(this, {
 		prepare: async (itemIndex) => ({ jobId: readJobId(this, itemIndex), output: readOutputOptions(this, itemIndex, true) }),
-		run: async ({ ctx, itemIndex, noteJob }, { jobId, output }) => {
-			noteJob(jobId);
+		run: async ({ ctx, itemIndex, readsJob }, { jobId, output }) => {
+			readsJob(jobId);
 			const job = await waitForJob(ctx, jobId, output.timeoutMs);
 			explainFinishedJob(ctx.getNode(), job, itemIndex, output.download);
 			return await jobToItems(ctx, job, output);
