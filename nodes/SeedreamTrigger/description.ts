@@ -1,6 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { WEBHOOK_EVENT_LABELS, WEBHOOK_EVENTS } from '../shared/constants';
 import { binaryPropertyOption, downloadImagesOption, itemsPerOption } from '../shared/outputDescriptions';
+
+/** What each event does to this workflow (the labels are the Seedream node's). */
+const EVENT_DESCRIPTIONS: Record<(typeof WEBHOOK_EVENTS)[number], string> = {
+	completed: 'A job finished: its images arrive as files',
+	failed: "A job failed: one item with Apiframe's error",
+	progress: 'A job reported progress',
+};
 
 export const triggerDescriptionProperties: INodeProperties[] = [
 	{
@@ -14,11 +22,9 @@ export const triggerDescriptionProperties: INodeProperties[] = [
 		displayName: 'Events',
 		name: 'events',
 		type: 'multiOptions',
-		options: [
-			{ name: 'Completed', value: 'completed', description: 'A job finished: its images arrive as files' },
-			{ name: 'Failed', value: 'failed', description: "A job failed: one item with Apiframe's error" },
-			{ name: 'Progress', value: 'progress', description: 'A job reported progress' },
-		],
+		options: WEBHOOK_EVENTS.map((value) => ({ value, name: WEBHOOK_EVENT_LABELS[value].name, description: EVENT_DESCRIPTIONS[value] })).sort((a, b) =>
+			a.name.localeCompare(b.name),
+		),
 		default: ['completed', 'failed'],
 		required: true,
 	},

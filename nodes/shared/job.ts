@@ -12,7 +12,6 @@ export interface ParsedJob {
 	creditCost?: number;
 	imageUrls: string[];
 	expired: boolean;
-	webhookStatus?: string;
 	createdAt?: string;
 	completedAt?: string;
 }
@@ -51,7 +50,6 @@ export function parseJob(raw: unknown): ParsedJob {
 		creditCost: asNumber(record.creditCost),
 		imageUrls: imageUrlsOf(record.result),
 		expired: record.expired === true,
-		webhookStatus: asString(record.webhookStatus),
 		createdAt: asString(record.createdAt),
 		completedAt: asString(record.completedAt),
 	};

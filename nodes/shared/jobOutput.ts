@@ -46,7 +46,6 @@ export async function jobToItems(
 	job: ParsedJob,
 	options: JobOutputOptions,
 	extraJson: IDataObject = {},
-	pairedItem?: { item: number },
 ): Promise<INodeExecutionData[]> {
 	const base = { ...jobJson(job), ...extraJson };
 	const downloads: IBinaryData[] = [];
@@ -62,10 +61,9 @@ export async function jobToItems(
 			downloads.push(await downloadImageAsBinary(ctx, url, job.jobId, index + 1, policy));
 		}
 	}
-	const withPairing = (item: INodeExecutionData) => (pairedItem ? { ...item, pairedItem } : item);
 	if (options.itemsPer === 'image' && job.imageUrls.length > 0) {
 		return job.imageUrls.map((url, index) =>
-			withPairing({
+({
 				json: { ...base, imageIndex: index + 1, imageUrl: url },
 				...(downloads[index] ? { binary: { [options.binaryPropertyName]: downloads[index] } } : {}),
 			}),
@@ -73,5 +71,5 @@ export async function jobToItems(
 	}
 	const binary: IBinaryKeyData = {};
 	downloads.forEach((data, index) => (binary[binaryKeyFor(options.binaryPropertyName, index)] = data));
-	return [withPairing({ json: base, ...(downloads.length ? { binary } : {}) })];
+	return [{ json: base, ...(downloads.length ? { binary } : {}) }];
 }

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { getAccount, scopedContext } from '../../shared/api';
 import { toNodeError } from '../../shared/errors';
 import { CancelledError } from '../../shared/retry';
+import { rateGateOf } from '../jobRunner';
 
 /** What one row's work gets from the batch. */
 export interface RowRun {
@@ -73,6 +74,8 @@ export async function runBatch<Prepared>(ctx: IExecuteFunctions, operation: Batc
 		}
 	}
 
+	// Every row's requests wait out the account's 429 pause (a credential it refuses fails each row on its own).
+	const rate = ready.length ? await rateGateOf(ctx).catch(() => undefined) : undefined;
 	const userStop = ctx.getExecutionCancelSignal();
 	const batchStop = new AbortController();
 	const stopBatch = () => batchStop.abort();
@@ -86,7 +89,7 @@ export async function runBatch<Prepared>(ctx: IExecuteFunctions, operation: Batc
 		let jobId: string | undefined;
 		const row: RowRun = {
 			itemIndex,
-			ctx: scopedContext(ctx, { signal: rowSignal() }),
+			ctx: scopedContext(ctx, { signal: rowSignal(), rate }),
 			beforeSubmit: () => {
 				if (batchStop.signal.aborted) throw new CancelledError();
 			},
