@@ -4,6 +4,7 @@ import { ApiframeApi } from '../../dist/credentials/ApiframeApi.credentials';
 import { Seedream } from '../../dist/nodes/Seedream/Seedream.node';
 import { SeedreamTrigger } from '../../dist/nodes/SeedreamTrigger/SeedreamTrigger.node';
 import { setTimeScale } from '../../dist/nodes/shared/timing';
+import { forwardTo } from './live';
 import type { RunResult } from '../harness';
 import { cleanupHarness, runWorkflow } from '../harness';
 import type { Simulator, SimulatorOptions } from '../simulator';
@@ -37,13 +38,7 @@ export function useSimulator(options: SimulatorOptions = {}): Simulator {
 		await live?.close();
 		await cleanupHarness();
 	});
-	return new Proxy({} as Simulator, {
-		get: (_target, property) => {
-			if (!live) throw new Error('The simulator starts in beforeAll: use it inside a test');
-			const value = live[property as keyof Simulator];
-			return typeof value === 'function' ? value.bind(live) : value;
-		},
-	});
+	return forwardTo(() => live, 'simulator');
 }
 
 export function rows(prompts: string[], extra: (index: number) => Record<string, unknown> = () => ({})): INodeExecutionData[] {

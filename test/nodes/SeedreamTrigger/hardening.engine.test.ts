@@ -3,34 +3,15 @@
  * key: every progress step runs once, a body too deep to echo still gives a clean item, a
  * `completed` without status is a completion, and a signed delivery is not run once it is old.
  */
-import { cleanupHarness } from '../../harness';
-import type { Simulator } from '../../simulator';
-import { signWebhook, startSimulator } from '../../simulator';
+import { signWebhook } from '../../simulator';
 import { waitFor } from '../../support/waiting';
-import { generateParameters, rows, runSeedream, TEST_IMAGE_SCALE, TEST_TIME_SCALE, useTestTimeScale } from '../../support/seedream';
-import { LocalServer, TriggerReceiver } from './receiver';
+import { generateParameters, rows, runSeedream } from '../../support/seedream';
+import { LocalServer, useTriggerReceiver } from './receiver';
 
 const HOUR_MS = 60 * 60_000;
 
 describe('Seedream Trigger hardening', () => {
-	let sim: Simulator;
-	let receiver: TriggerReceiver;
-
-	beforeAll(async () => {
-		useTestTimeScale();
-		sim = await startSimulator({ timeScale: TEST_TIME_SCALE, imageScale: TEST_IMAGE_SCALE });
-		receiver = new TriggerReceiver(sim);
-		await receiver.start();
-	});
-	beforeEach(() => {
-		sim.reset();
-		receiver.reset();
-	});
-	afterAll(async () => {
-		await receiver.stop();
-		await sim.close();
-		await cleanupHarness();
-	});
+	const { sim, receiver } = useTriggerReceiver();
 
 	async function submit(prompt: string, events: string[]): Promise<string> {
 		const result = await runSeedream({ sim, parameters: generateParameters({ waitForCompletion: false, options: { webhookUrl: receiver.url, webhookEvents: events } }), items: rows([prompt]) });

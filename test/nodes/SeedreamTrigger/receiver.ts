@@ -7,7 +7,8 @@ import type { IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 import { runWebhook } from '../../harness';
 import type { Simulator } from '../../simulator';
 import { signWebhook } from '../../simulator';
-import { credentialType, TRIGGER_TYPE, triggerNodeType } from '../../support/seedream';
+import { forwardTo } from '../../support/live';
+import { credentialType, TRIGGER_TYPE, triggerNodeType, useSimulator } from '../../support/seedream';
 
 export interface Received {
 	status?: number;
@@ -151,4 +152,22 @@ export class LocalServer {
 	async stop(): Promise<void> {
 		await close(this.server);
 	}
+}
+
+/**
+ * The suite's simulator (useSimulator) and a TriggerReceiver on it: started before the suite,
+ * reset before each test, stopped after.
+ */
+export function useTriggerReceiver(): { sim: Simulator; receiver: TriggerReceiver } {
+	const sim = useSimulator();
+	let live: TriggerReceiver | undefined;
+	beforeAll(async () => {
+		live = new TriggerReceiver(sim);
+		await live.start();
+	});
+	beforeEach(() => live?.reset());
+	afterAll(async () => {
+		await live?.stop();
+	});
+	return { sim, receiver: forwardTo(() => live, 'trigger receiver') };
 }

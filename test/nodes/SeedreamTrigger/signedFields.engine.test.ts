@@ -2,38 +2,23 @@
  * The trigger believes only the signed body: event, job id and status. Real signed deliveries
  * from the simulator, run through n8n-core's WebhookContext (see receiver.ts).
  */
-import { cleanupHarness } from '../../harness';
-import type { Simulator } from '../../simulator';
-import { startSimulator } from '../../simulator';
-import { generateParameters, rows, runSeedream, TEST_IMAGE_SCALE, TEST_TIME_SCALE, useTestTimeScale } from '../../support/seedream';
+import { generateParameters, rows, runSeedream } from '../../support/seedream';
 import { waitFor } from '../../support/waiting';
 import type { Received } from './receiver';
-import { LocalServer, TriggerReceiver } from './receiver';
+import { LocalServer, useTriggerReceiver } from './receiver';
 
 const NOT_A_JOB_ID = { error: 'The jobId is not a job id (1–64 characters of A–Z, a–z, 0–9, "_" and "-")' };
 
 describe('Seedream Trigger: only signed fields count', () => {
-	let sim: Simulator;
-	let receiver: TriggerReceiver;
+	const { sim, receiver } = useTriggerReceiver();
 	let target: LocalServer;
 
 	beforeAll(async () => {
-		useTestTimeScale();
-		sim = await startSimulator({ timeScale: TEST_TIME_SCALE, imageScale: TEST_IMAGE_SCALE });
-		receiver = new TriggerReceiver(sim);
-		await receiver.start();
 		target = await new LocalServer().start();
 	});
-	beforeEach(() => {
-		sim.reset();
-		receiver.reset();
-		target.reset();
-	});
+	beforeEach(() => target.reset());
 	afterAll(async () => {
-		await receiver.stop();
 		await target.stop();
-		await sim.close();
-		await cleanupHarness();
 	});
 
 	async function submit(prompts: string[], events: string[]): Promise<string[]> {

@@ -1,30 +1,12 @@
-import { cleanupHarness, readBinary } from '../../harness';
-import type { Simulator } from '../../simulator';
-import { signWebhook, startSimulator } from '../../simulator';
+import { readBinary } from '../../harness';
+import { signWebhook } from '../../simulator';
 import { imageSize } from '../../support/imageSize';
 import { waitFor } from '../../support/waiting';
-import { generateParameters, rows, runSeedream, TEST_IMAGE_SCALE, TEST_TIME_SCALE, useTestTimeScale } from '../../support/seedream';
-import { TriggerReceiver } from './receiver';
+import { generateParameters, rows, runSeedream } from '../../support/seedream';
+import { useTriggerReceiver } from './receiver';
 
 describe('Seedream Trigger receiving real deliveries from the simulator', () => {
-	let sim: Simulator;
-	let receiver: TriggerReceiver;
-
-	beforeAll(async () => {
-		useTestTimeScale();
-		sim = await startSimulator({ timeScale: TEST_TIME_SCALE, imageScale: TEST_IMAGE_SCALE });
-		receiver = new TriggerReceiver(sim);
-		await receiver.start();
-	});
-	beforeEach(() => {
-		sim.reset();
-		receiver.reset();
-	});
-	afterAll(async () => {
-		await receiver.stop();
-		await sim.close();
-		await cleanupHarness();
-	});
+	const { sim, receiver } = useTriggerReceiver();
 
 	async function submit(prompts: string[], events = ['completed', 'failed']) {
 		const result = await runSeedream({
