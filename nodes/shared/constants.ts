@@ -65,25 +65,31 @@ export const SUBMIT_ATTEMPTS_MAX = 3;
 
 
 // The job runner (nodes/Seedream/jobRunner, docs/job-runner.md). Times are real; tests scale them in registry.ts.
-/** Where an account whose running-job limit is unknown starts; doubled while every job of ours runs. */
+/** Where an account whose running-job limit is unknown starts… */
 export const WINDOW_INITIAL_JOBS = 16;
+/** …and how many times it grows when a look shows every job of ours running with rows waiting (a full account holds some back). */
+export const WINDOW_GROWTH_FACTOR = 4;
 /** Beyond a known limit K, ceil(K × this) jobs of ours may wait QUEUED: the API refills a freed place at once. */
 export const WINDOW_SLACK_SHARE = 0.2;
 /** A job of ours is held (the account is full) once QUEUED this many times the median start delay of ours. */
 export const HELD_AFTER_START_DELAYS = 2;
+/** Before any job of ours has started, QUEUED this long while others' jobs run means held (they fill the account). */
+export const HELD_BEFORE_ANY_START_MS = 1_000;
 export const START_DELAYS_KEPT = 64;
 /** One look lists this many of the account's newest jobs (the API's largest page). */
 export const LOOK_PAGE_JOBS = 100;
 /** Looks at an account are at least this far apart, whatever the number of jobs waiting. */
-export const LOOK_MIN_MS = 500;
+export const LOOK_MIN_MS = 250;
 /** Durations unknown: a job is looked at this long after its submit, then each gap 1.5× longer, at most 5 s. */
 export const COLD_FIRST_LOOK_MS = 500;
 export const COLD_LOOK_GROWTH = 1.5;
 export const COLD_LOOK_MAX_GAP_MS = 5_000;
 /** Durations known: looks begin at this quantile of them after a job's start… */
 export const WARM_FIRST_LOOK_QUANTILE = 0.1;
-/** …and follow every this share of their median (at least LOOK_MIN_MS). */
-export const WARM_LOOK_GAP_SHARE = 0.05;
+/** …and follow every this share of their median (and at least LOOK_MIN_MS)… */
+export const WARM_LOOK_GAP_SHARE = 0.1;
+/** …or, in the tail, every this share of how long the job has run, when that is longer. */
+export const WARM_TAIL_GAP_SHARE = 0.05;
 /** Durations learned (account, model, size) before the schedule trusts them. */
 export const DURATIONS_TO_WARM = 3;
 export const JOB_DURATION_SAMPLES_KEPT = 50;

@@ -133,7 +133,7 @@ describe('billed jobs come back across n8n processes (real n8n 2.41.1)', () => {
 		const billed = sim.jobs().map((job) => job.id);
 		expect(billed).toHaveLength(2);
 		const error = failure(failed);
-		expect(error.message).toBe('Apiframe is unavailable (HTTP 500)');
+		expect(error.message).toBe(`The image download from ${sim.url}/files/${failing.id}-1.jpg failed (HTTP 500)`);
 		for (const id of billed) expect(error.description).toContain(id);
 		const firstKeys = submits(sim).map(keyOf).sort();
 

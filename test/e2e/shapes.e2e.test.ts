@@ -313,16 +313,17 @@ describe('Seedream in the workflow shapes users build (real n8n 2.41.1)', () => 
 
 	it('an AI agent tool call retried after its submit was accepted: scope run submits again, scope content reuses the job', async () => {
 		const runs = timed('agent', () => Promise.all([execute(a, WF.agentRun, { timeoutMs: 300_000 }), execute(a, WF.agentContent, { timeoutMs: 300_000 })]));
-		// Each workflow's first job: its polls fail 8 times, so the tool's first try fails.
+		// Each workflow's first job: its image download fails 8 times, so the tool's first try fails
+		// after the job was billed (the account's job list serves every job, so the wait itself cannot fail one job alone).
 		const isContent = (j: SimJob) => j.idempotencyKey?.startsWith('n8n-c-') ?? false;
-		const [firstRun, firstContent] = await failJobsAfterSubmit(sim, runs, '/v2/jobs/', [(j) => !isContent(j), isContent]);
+		const [firstRun, firstContent] = await failJobsAfterSubmit(sim, runs, '/files/', [(j) => !isContent(j), isContent]);
 		const [run, content] = await runs;
 		note('agent tool (both scopes)');
 		expectSuccess(run);
 		expectSuccess(content);
 		expect(conflicts(sim)).toEqual([]);
 		const answer = (result: ExecuteResult): string => itemsOf(result, 'AI Agent')[0].json.output;
-		const polls = (job: SimJob) => sim.requests().filter((r) => r.path === `/v2/jobs/${job.id}`).map((r) => r.status);
+		const downloads = (job: SimJob) => sim.requests().filter((r) => r.path.startsWith(`/files/${job.id}`)).map((r) => r.status);
 		const failedTry = Array(NODE_ATTEMPTS).fill(500);
 
 		// Scope 'run': n8n gives the retry run index 1, so it is a new key and a second job.
@@ -331,7 +332,7 @@ describe('Seedream in the workflow shapes users build (real n8n 2.41.1)', () => 
 		expect(runJobs.map((j) => j.idempotencyKey)).toEqual([keysOfRun(0), keysOfRun(1)]);
 		expect(submits(sim).filter((r) => !keyOf(r).startsWith('n8n-c-')).map(keyOf)).toEqual([keysOfRun(0), keysOfRun(1)]);
 		expect(runJobs[0].id).toBe(firstRun.id);
-		expect(polls(firstRun)).toEqual(failedTry); // billed, never looked at again
+		expect(downloads(firstRun)).toEqual(failedTry); // billed, never fetched again
 		expect(answer(run)).toContain(runJobs[1].result!.images[0]);
 
 		// Scope 'content': the retry sends the same body under the same key and gets the first job back.
@@ -342,7 +343,7 @@ describe('Seedream in the workflow shapes users build (real n8n 2.41.1)', () => 
 		expect(keyOf(contentSubmits[1])).toBe(keyOf(contentSubmits[0]));
 		expect(JSON.stringify(contentSubmits[1].body)).toBe(JSON.stringify(contentSubmits[0].body));
 		expect(keyOf(contentSubmits[0])).toMatch(/^n8n-c-[0-9a-f]{40}-1$/);
-		expect(polls(firstContent)).toEqual([...failedTry, 200]); // the retry read the job it got back
+		expect(downloads(firstContent)).toEqual([...failedTry, 200]); // the retry fetched the image of the job it got back
 		expect(answer(content)).toContain(contentJobs[0].result!.images[0]);
 		// Both tries show in n8n's run data of the tool: the failed one and the retry.
 		expect(runsOf(run, 'Seedream')).toHaveLength(2);

@@ -4,10 +4,12 @@ import {
 	COLD_FIRST_LOOK_MS,
 	COLD_LOOK_GROWTH,
 	COLD_LOOK_MAX_GAP_MS,
+	HELD_BEFORE_ANY_START_MS,
 	LOOK_MIN_MS,
 	RATE_DECREASE_GAP_MS,
 	WARM_FIRST_LOOK_QUANTILE,
 	WARM_LOOK_GAP_SHARE,
+	WARM_TAIL_GAP_SHARE,
 } from '../../shared/constants';
 import { pause } from '../../shared/retry';
 import { scaledMs } from '../../shared/timing';
@@ -20,6 +22,7 @@ export interface RunnerTimes extends ScheduleTimes {
 	rateDecreaseGapMs: number;
 	accountPauseMaxMs: number;
 	accountLimitCacheMs: number;
+	heldBeforeAnyStartMs: number;
 }
 
 export const clock = {
@@ -32,11 +35,13 @@ export const clock = {
 		coldLookMaxGapMs: scaledMs(COLD_LOOK_MAX_GAP_MS),
 		warmFirstLookQuantile: WARM_FIRST_LOOK_QUANTILE,
 		warmLookGapShare: WARM_LOOK_GAP_SHARE,
+		warmTailGapShare: WARM_TAIL_GAP_SHARE,
 		minuteMs: scaledMs(60_000),
 		rateDecreaseGapMs: scaledMs(RATE_DECREASE_GAP_MS),
 		// A Retry-After is the server's own (scaled by the simulator already): capped, not scaled.
 		accountPauseMaxMs: ACCOUNT_PAUSE_MAX_MS,
 		accountLimitCacheMs: scaledMs(ACCOUNT_LIMIT_CACHE_MS),
+		heldBeforeAnyStartMs: scaledMs(HELD_BEFORE_ANY_START_MS),
 	}),
 	/** A duration (a user's timeout, an upload's lifetime) on the runner's clock: tests and the bench shrink it with the simulator. */
 	scaled: (ms: number): number => scaledMs(ms),

@@ -1,10 +1,10 @@
-import { HELD_AFTER_START_DELAYS, START_DELAYS_KEPT, WINDOW_INITIAL_JOBS, WINDOW_SLACK_SHARE } from '../../shared/constants';
+import { HELD_AFTER_START_DELAYS, START_DELAYS_KEPT, WINDOW_GROWTH_FACTOR, WINDOW_INITIAL_JOBS, WINDOW_SLACK_SHARE } from '../../shared/constants';
 import { Semaphore } from '../../shared/semaphore';
 import { quantileMs } from './schedule';
 
 /**
  * Where the account's running-job limit stands for this process:
- * - learning: the limit is unknown; `jobs` of ours run at once, doubled while every one of them runs;
+ * - learning: the limit is unknown; `jobs` of ours run at once, grown WINDOW_GROWTH_FACTOR-fold while every one of them runs;
  * - known: the account runs K jobs at once (reported by /v2/me, or counted when one of ours was held).
  */
 export type Phase = { name: 'learning'; jobs: number } | { name: 'known'; limit: number; source: 'reported' | 'counted' };
@@ -48,6 +48,11 @@ export class Window {
 		return Math.max(1, limit + Math.ceil(limit * WINDOW_SLACK_SHARE) - this.othersActive);
 	}
 
+	/** Learning with rows waiting for a place: a look that shows all of ours started would grow the window. */
+	mayGrow(): boolean {
+		return this.phase.name === 'learning' && this.slots.waiting > 0;
+	}
+
 	/** /v2/me's team.maxConcurrentJobs (Infinity: no cap); undefined says nothing. */
 	reported(limit: number | undefined): void {
 		if (limit !== undefined) this.apply({ name: 'known', limit, source: 'reported' });
@@ -60,27 +65,32 @@ export class Window {
 	}
 
 	/**
-	 * Held: QUEUED at twice the median start delay of ours while one of ours submitted no later
-	 * runs. The API's own sign that the account is full.
+	 * Held: QUEUED for twice the median start delay of ours (before any of ours started:
+	 * HELD_BEFORE_ANY_START_MS) while the account runs a job of ours submitted no later, or jobs of
+	 * others (another process, another workflow). The API's own sign that the account is full.
 	 */
-	isHeld(job: OurJob, atMs: number): boolean {
-		if (job.status !== 'QUEUED' || this.startDelaysMs.length === 0) return false;
+	isHeld(job: OurJob, atMs: number, beforeAnyStartMs: number): boolean {
+		if (job.status !== 'QUEUED') return false;
+		if (this.startDelaysMs.length === 0) return atMs - job.submittedAtMs >= beforeAnyStartMs;
 		const medianMs = quantileMs([...this.startDelaysMs].sort((a, b) => a - b), 0.5);
 		return atMs - job.submittedAtMs >= HELD_AFTER_START_DELAYS * medianMs;
 	}
 
 	/** Returns the jobs of ours the look found held. */
-	looked(look: Look): OurJob[] {
+	looked(look: Look, beforeAnyStartMs: number): OurJob[] {
 		this.othersActive = look.othersActive;
 		const runningSince = look.ours.filter((job) => job.status !== 'QUEUED').map((job) => job.submittedAtMs);
-		const held = look.ours.filter((job) => this.isHeld(job, look.atMs) && runningSince.some((atMs) => atMs <= job.submittedAtMs));
+		const othersRun = look.running > runningSince.length;
+		const held = look.ours.filter(
+			(job) => this.isHeld(job, look.atMs, beforeAnyStartMs) && (othersRun || runningSince.some((atMs) => atMs <= job.submittedAtMs)),
+		);
 		const phase = this.phase;
 		if (held.length > 0 && !(phase.name === 'known' && phase.source === 'reported')) {
 			// The count may race the API's queue (a place freed meanwhile): the highest seen is the limit.
 			const counted = phase.name === 'known' ? Math.max(phase.limit, look.running) : look.running;
 			this.apply({ name: 'known', limit: Math.max(1, counted), source: 'counted' });
 		} else if (phase.name === 'learning' && this.slots.waiting > 0 && this.slots.inUse >= phase.jobs && look.ours.length >= phase.jobs && runningSince.length === look.ours.length) {
-			this.apply({ name: 'learning', jobs: phase.jobs * 2 });
+			this.apply({ name: 'learning', jobs: phase.jobs * WINDOW_GROWTH_FACTOR });
 		} else this.apply(phase);
 		return held;
 	}

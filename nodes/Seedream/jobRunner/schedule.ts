@@ -6,6 +6,8 @@ export interface WaiterView {
 	notStartedAtMs: number;
 	/** Learned durations of its kind (account, model, size), sorted; undefined while cold. */
 	durationsMs?: number[];
+	/** Seen out of QUEUED by a look. */
+	startSeen: boolean;
 }
 
 /** The runner's timing constants, already scaled (registry.ts). */
@@ -16,6 +18,7 @@ export interface ScheduleTimes {
 	coldLookMaxGapMs: number;
 	warmFirstLookQuantile: number;
 	warmLookGapShare: number;
+	warmTailGapShare: number;
 }
 
 export interface Known {
@@ -24,6 +27,11 @@ export interface Known {
 	waiters: WaiterView[];
 	/** The earliest moment the account's look budget allows one more request. */
 	budgetAllowedAtMs: number;
+	/**
+	 * The window is learning the account's limit and rows wait for a place: a job not yet seen
+	 * started is also due on the cold schedule, since only a look tells whether the window may grow.
+	 */
+	startsMatter: boolean;
 	times: ScheduleTimes;
 }
 
@@ -43,11 +51,23 @@ function coldLookAtMs(waiter: WaiterView, lastLookAtMs: number, times: ScheduleT
 	return atMs;
 }
 
-/** Warm: from the job's start plus the 10th percentile of durations, then every 5 % of the median. */
+/**
+ * Warm: from the job's start plus the 10th percentile of durations, then every 10 % of the median,
+ * or 5 % of how long the job has run once that is longer: a job far past the median is in the
+ * tail, where looks at the median's pace would cost many requests and gain little.
+ */
 function warmLookAtMs(waiter: WaiterView, durationsMs: number[], lastLookAtMs: number, times: ScheduleTimes): number {
 	const firstMs = waiter.notStartedAtMs + quantileMs(durationsMs, times.warmFirstLookQuantile);
 	if (firstMs > lastLookAtMs) return firstMs;
-	return lastLookAtMs + Math.max(times.lookMinMs, quantileMs(durationsMs, 0.5) * times.warmLookGapShare);
+	const gapMs = Math.max(quantileMs(durationsMs, 0.5) * times.warmLookGapShare, (lastLookAtMs - waiter.notStartedAtMs) * times.warmTailGapShare);
+	return lastLookAtMs + Math.max(times.lookMinMs, gapMs);
+}
+
+function dueAtMs(waiter: WaiterView, lastLookAtMs: number, known: Known): number {
+	const coldMs = coldLookAtMs(waiter, lastLookAtMs, known.times);
+	if (!waiter.durationsMs) return coldMs;
+	const warmMs = warmLookAtMs(waiter, waiter.durationsMs, lastLookAtMs, known.times);
+	return known.startsMatter && !waiter.startSeen ? Math.min(coldMs, warmMs) : warmMs;
 }
 
 /**
@@ -58,10 +78,6 @@ function warmLookAtMs(waiter: WaiterView, durationsMs: number[], lastLookAtMs: n
 export function nextLookAtMs(known: Known): number | undefined {
 	if (known.waiters.length === 0) return undefined;
 	const lastMs = known.lastLookAtMs ?? Number.NEGATIVE_INFINITY;
-	const dueMs = Math.min(
-		...known.waiters.map((waiter) =>
-			waiter.durationsMs ? warmLookAtMs(waiter, waiter.durationsMs, lastMs, known.times) : coldLookAtMs(waiter, lastMs, known.times),
-		),
-	);
+	const dueMs = Math.min(...known.waiters.map((waiter) => dueAtMs(waiter, lastMs, known)));
 	return Math.max(dueMs, lastMs + known.times.lookMinMs, known.budgetAllowedAtMs);
 }

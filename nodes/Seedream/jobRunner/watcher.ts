@@ -98,8 +98,14 @@ export class Watcher {
 			const nowMs = clock.now();
 			const atMs = nextLookAtMs({
 				lastLookAtMs: this.lastLookAtMs,
-				waiters: [...this.waiters].map((waiter) => ({ sinceMs: waiter.sinceMs, notStartedAtMs: waiter.notStartedAtMs, durationsMs: this.account.durationsOf(waiter.kind) })),
+				waiters: [...this.waiters].map((waiter) => ({
+					sinceMs: waiter.sinceMs,
+					notStartedAtMs: waiter.notStartedAtMs,
+					durationsMs: this.account.durationsOf(waiter.kind),
+					startSeen: waiter.startSeen,
+				})),
 				budgetAllowedAtMs: this.account.lookAllowedAtMs(nowMs),
+				startsMatter: this.account.window.mayGrow(),
 				times: clock.times(),
 			}) as number;
 			if (atMs > nowMs) await this.sleepUnlessWoken(atMs - nowMs);
@@ -176,7 +182,8 @@ export class Watcher {
 		// Jobs of ours whose submit has not answered are listed already, as not ours: not counted as others'.
 		const othersActive = Math.max(0, listed.filter((job) => isActive(job) && !ourIds.has(job.jobId)).length - this.account.submitting);
 		const views: OurJob[] = ours.map((waiter) => ({ submittedAtMs: waiter.sinceMs, status: waiter.job.status }));
-		const held = this.account.window.looked({ atMs, ours: views, running: listed.filter((job) => job.status === 'PROCESSING').length, othersActive });
+		const running = listed.filter((job) => job.status === 'PROCESSING').length;
+		const held = this.account.window.looked({ atMs, ours: views, running, othersActive }, clock.times().heldBeforeAnyStartMs);
 		views.forEach((view, index) => {
 			if (held.includes(view)) ours[index].held = true;
 		});
