@@ -84,8 +84,9 @@ export const LOOK_MIN_MS = 250;
 export const COLD_FIRST_LOOK_MS = 500;
 export const COLD_LOOK_GROWTH = 1.5;
 export const COLD_LOOK_MAX_GAP_MS = 5_000;
-/** Durations known: looks begin at this quantile of them after a job's start… */
+/** Durations known: looks begin at this quantile of them after a job's start, plus this share of their median… */
 export const WARM_FIRST_LOOK_QUANTILE = 0.1;
+export const WARM_FIRST_LOOK_MARGIN_SHARE = 0.01;
 /** …and follow every this share of their median (and at least LOOK_MIN_MS)… */
 export const WARM_LOOK_GAP_SHARE = 0.1;
 /** …or, in the tail, every this share of how long the job has run, when that is longer. */

@@ -10,6 +10,7 @@ import {
 	WARM_FIRST_LOOK_QUANTILE,
 	WARM_LOOK_GAP_SHARE,
 	WARM_TAIL_GAP_SHARE,
+	WARM_FIRST_LOOK_MARGIN_SHARE,
 } from '../../shared/constants';
 import { pause } from '../../shared/retry';
 import { scaledMs } from '../../shared/timing';
@@ -36,6 +37,7 @@ export const clock = {
 		warmFirstLookQuantile: WARM_FIRST_LOOK_QUANTILE,
 		warmLookGapShare: WARM_LOOK_GAP_SHARE,
 		warmTailGapShare: WARM_TAIL_GAP_SHARE,
+		warmFirstLookMarginShare: WARM_FIRST_LOOK_MARGIN_SHARE,
 		minuteMs: scaledMs(60_000),
 		rateDecreaseGapMs: scaledMs(RATE_DECREASE_GAP_MS),
 		// A Retry-After is the server's own (scaled by the simulator already): capped, not scaled.

@@ -19,6 +19,7 @@ export interface ScheduleTimes {
 	warmFirstLookQuantile: number;
 	warmLookGapShare: number;
 	warmTailGapShare: number;
+	warmFirstLookMarginShare: number;
 }
 
 export interface Known {
@@ -57,7 +58,8 @@ function coldLookAtMs(waiter: WaiterView, lastLookAtMs: number, times: ScheduleT
  * tail, where looks at the median's pace would cost many requests and gain little.
  */
 function warmLookAtMs(waiter: WaiterView, durationsMs: number[], lastLookAtMs: number, times: ScheduleTimes): number {
-	const firstMs = waiter.notStartedAtMs + quantileMs(durationsMs, times.warmFirstLookQuantile);
+	// A look at the very moment a job should end may find it a hair early and cost a whole gap: look a little after.
+	const firstMs = waiter.notStartedAtMs + quantileMs(durationsMs, times.warmFirstLookQuantile) + quantileMs(durationsMs, 0.5) * times.warmFirstLookMarginShare;
 	if (firstMs > lastLookAtMs) return firstMs;
 	const gapMs = Math.max(quantileMs(durationsMs, 0.5) * times.warmLookGapShare, (lastLookAtMs - waiter.notStartedAtMs) * times.warmTailGapShare);
 	return lastLookAtMs + Math.max(times.lookMinMs, gapMs);

@@ -1,7 +1,7 @@
 import { nextLookAtMs } from '../../../../nodes/Seedream/jobRunner/schedule';
 import type { Known, WaiterView } from '../../../../nodes/Seedream/jobRunner/schedule';
 
-const times = { lookMinMs: 250, coldFirstLookMs: 500, coldLookGrowth: 1.5, coldLookMaxGapMs: 5_000, warmFirstLookQuantile: 0.1, warmLookGapShare: 0.1, warmTailGapShare: 0.05 };
+const times = { lookMinMs: 250, coldFirstLookMs: 500, coldLookGrowth: 1.5, coldLookMaxGapMs: 5_000, warmFirstLookQuantile: 0.1, warmLookGapShare: 0.1, warmTailGapShare: 0.05, warmFirstLookMarginShare: 0.01 };
 const known = (waiters: WaiterView[], lastLookAtMs?: number, budgetAllowedAtMs = 0, startsMatter = false): Known => ({ waiters, lastLookAtMs, budgetAllowedAtMs, times, startsMatter });
 const cold = (sinceMs: number): WaiterView => ({ sinceMs, notStartedAtMs: sinceMs, startSeen: false });
 /** Ten learned durations, 12–21 s: 10th percentile 12 s, median 16 s. */
@@ -24,14 +24,14 @@ describe('when the account is looked at next', () => {
 		expect(nextLookAtMs(known([cold(3_000), cold(0)], 2_375))).toBe(3_500);
 	});
 
-	it('warm: from the start plus the 10th percentile of durations, then every 10 % of the median', () => {
+	it('warm: from the start plus the 10th percentile of durations and 1 % of the median, then every 10 % of the median', () => {
 		const warm = { sinceMs: 0, notStartedAtMs: 1_000, durationsMs, startSeen: true };
-		expect(nextLookAtMs(known([warm]))).toBe(13_000);
-		expect(nextLookAtMs(known([warm], 13_000))).toBe(14_600);
+		expect(nextLookAtMs(known([warm]))).toBe(13_160);
+		expect(nextLookAtMs(known([warm], 13_160))).toBe(14_760);
 		// Short jobs: 10 % of a 2 s median is under the floor of 0.25 s between looks.
 		const short = { sinceMs: 0, notStartedAtMs: 0, durationsMs: [1_800, 2_000, 2_200], startSeen: true };
-		expect(nextLookAtMs(known([short]))).toBe(1_800);
-		expect(nextLookAtMs(known([short], 1_800))).toBe(2_050);
+		expect(nextLookAtMs(known([short]))).toBe(1_820);
+		expect(nextLookAtMs(known([short], 1_820))).toBe(2_070);
 	});
 
 	it('warm, in the tail: every 5 % of how long the job has run, once that is longer than 10 % of the median', () => {
@@ -44,8 +44,8 @@ describe('when the account is looked at next', () => {
 	it('while the window learns with rows waiting, a job not seen started is also due on the cold schedule', () => {
 		const warmNotStarted = { sinceMs: 0, notStartedAtMs: 0, durationsMs, startSeen: false };
 		expect(nextLookAtMs(known([warmNotStarted], undefined, 0, true))).toBe(500);
-		expect(nextLookAtMs(known([warmNotStarted], undefined, 0, false))).toBe(12_000);
-		expect(nextLookAtMs(known([{ ...warmNotStarted, startSeen: true }], undefined, 0, true))).toBe(12_000);
+		expect(nextLookAtMs(known([warmNotStarted], undefined, 0, false))).toBe(12_160);
+		expect(nextLookAtMs(known([{ ...warmNotStarted, startSeen: true }], undefined, 0, true))).toBe(12_160);
 	});
 
 	it('never within 0.25 s of the last look, never before the budget allows', () => {
