@@ -8,7 +8,8 @@ export const LATENCY_SPREAD_MS = 0;
 /** The poll interval of the baselines (Apiframe advises 2–3 s for image jobs). */
 export const BASELINE_POLL_MS = 2_000;
 
-function envNumber(name: string, fallback: number): number {
+/** A positive number from the environment, or the fallback. */
+export function envNumber(name: string, fallback: number): number {
 	const raw = process.env[name];
 	if (raw === undefined || raw.trim() === '') return fallback;
 	const value = Number(raw);

@@ -3,6 +3,7 @@
  * rows and not the full product: bench/README.md ("The grid").
  */
 import type { ProgressCurve } from '../test/simulator/progress';
+import { envNumber } from './config';
 
 export type DurationName = '2s' | '15s' | '2min';
 export type LimitMode = 'reported' | 'hidden' | 'none';
@@ -17,14 +18,6 @@ export interface DurationSpec {
 	timeScale: number;
 	/** Rows of the measured batch, over all processes. */
 	rows: number;
-}
-
-function envNumber(name: string, fallback: number): number {
-	const raw = process.env[name];
-	if (raw === undefined || raw.trim() === '') return fallback;
-	const value = Number(raw);
-	if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
-	return value;
 }
 
 /**

@@ -5,25 +5,19 @@
  * 2. n8n's own Retry (Executions list) of a run that failed after its submits, default scope: the
  *    retry, in another process, gets back every job the failed run billed.
  */
-import { createHash } from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
 
 import { RETRY_MAX_ATTEMPTS } from '../../dist/nodes/shared/constants';
 import { apiframeCredential, CREDENTIAL_ID, CREDENTIAL_NAME, ROOT_DIR, type Workflow } from '../../scripts/lib/examples';
 import { importWorkflows } from '../../scripts/lib/stack';
-import { renderImage } from '../simulator/images';
 import { startSimulator, type Simulator } from '../simulator';
-import { drain } from '../support/http';
 import { waitFor } from '../support/waiting';
+import { fileHash, png, storedHash } from './storedFiles';
 import { createInstance, destroyInstance, execute, importCredentials, prepareN8n, rest, start, stopAll, type ExecuteResult, type N8nInstance } from './n8n';
 
 /** Jobs of 1.5 s; upload URLs live 12 min and the key 2.4 h on this clock: nothing expires during the test. */
 const SIM = { host: '127.0.0.1', port: 0, timeScale: 0.1, latencyMs: 15_000, latencySpreadMs: 0, imageScale: 1 / 32 };
 const WF = { content: 'perContentTwice', retry: 'retryAfterSubmit' };
 const SEEDREAM_ID = { content: '5eed5a00-0000-4000-8000-000000000701', retry: '5eed5a00-0000-4000-8000-000000000801' };
-const png = (seed: string) => renderImage(createHash('sha256').update(seed).digest(), 32, 32, 'png');
-const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 function rowsWorkflow(id: string, seedreamId: string, rows: Array<{ prompt: string; file: Buffer }>, options: Record<string, unknown>): Workflow {
 	const items = rows.map((row, i) => ({ json: { row: i + 1, prompt: row.prompt }, binary: { data: { data: row.file.toString('base64'), mimeType: 'image/png', fileName: `ref-${i + 1}.png`, fileExtension: 'png' } } }));
@@ -62,14 +56,6 @@ function expectSuccess(result: ExecuteResult): void {
 	const error = failure(result);
 	if (result.code !== 0 || error) throw new Error(`execution failed: ${error ? `${error.message} (${error.description ?? ''})` : result.stderr.slice(-2000)}`);
 }
-async function fileHash(url: string): Promise<string> {
-	const hash = createHash('sha256');
-	await drain(url, (chunk) => hash.update(chunk));
-	return hash.digest('hex');
-}
-/** The bytes n8n stored for an output item's image (filesystem mode). */
-const storedHash = (instance: N8nInstance, item: any) =>
-	sha256(fs.readFileSync(path.join(instance.userFolder, '.n8n', 'storage', String(item.binary.data.id).replace(/^filesystem-v2:/, ''))));
 
 describe('billed jobs come back across n8n processes (real n8n 2.41.1)', () => {
 	let sim: Simulator;

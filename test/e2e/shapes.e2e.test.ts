@@ -9,16 +9,13 @@
  * with one CLI call per instance, workflows run with `n8n execute --id` as users run them headless.
  */
 import { createHash } from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
 
 import { RETRY_MAX_ATTEMPTS } from '../../dist/nodes/shared/constants';
 import { apiframeCredential, ROOT_DIR } from '../../scripts/lib/examples';
 import { importWorkflows } from '../../scripts/lib/stack';
-import { renderImage } from '../simulator/images';
 import { startSimulator, type SimJob, type Simulator } from '../simulator';
-import { drain } from '../support/http';
 import { stopwatch, waitFor } from '../support/waiting';
+import { fileHash, png, sha256, storedHash } from './storedFiles';
 import { startFakeOpenAi, type FakeOpenAi } from './fakeOpenAi';
 import { createInstance, destroyInstance, execute, importCredentials, prepareN8n, publishWorkflow, rest, start, stop, stopAll, type ExecuteResult, type N8nInstance } from './n8n';
 import { agentWorkflow, batchWorkflow, loopWorkflow, retryWorkflow, SEEDREAM_ID, subWorkflows, twinWorkflow } from './shapes/workflows';
@@ -54,7 +51,6 @@ const prompts = (label: string, n: number) => Array.from({ length: n }, (_, i) =
 const LOOP_PROMPTS = prompts('loop', 6);
 const SUB_PROMPTS = prompts('sub', 3);
 const TWIN_PROMPTS = prompts('twin', 3);
-const png = (seed: string) => renderImage(createHash('sha256').update(seed).digest(), 32, 32, 'png');
 /** Rows 1 and 3 carry the same file, row 2 another: two distinct files for three rows. */
 const [FILE_A, FILE_B] = [png('reference A'), png('reference B')];
 const RETRY_ROWS = [FILE_A, FILE_B, FILE_A].map((bytes, i) => ({
@@ -64,7 +60,6 @@ const RETRY_ROWS = [FILE_A, FILE_B, FILE_A].map((bytes, i) => ({
 }));
 const BATCH_ROWS = Array.from({ length: 50 }, (_, i) => ({ prompt: `batch row ${i + 1}`, guidance: i === 36 ? 11 : 3 })); // row 37 is bad
 
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 /** The key's instance part: n8n's instance id and its address (WEBHOOK_URL here), as the README documents. */
 const instancePart = (instance: N8nInstance) => sha256(`${DERIVED_INSTANCE_ID}\n${instance.env.WEBHOOK_URL}`).slice(0, 12);
 /** The key the node documents for the default scope ('run'). */
@@ -83,15 +78,6 @@ const itemsOf = (result: ExecuteResult, node: string) => runsOf(result, node).fl
 /** n8n's own `$execution.id`, recorded by the Rows (or Execution) node of each shape. */
 const executionIdOf = (result: ExecuteResult, node = 'Rows') => String(itemsOf(result, node)[0]?.json.executionId);
 const failure = (result: ExecuteResult) => result.json?.data?.resultData?.error;
-/** The CDN's file hashed as it streams in. */
-async function fileHash(url: string): Promise<string> {
-	const hash = createHash('sha256');
-	await drain(url, (chunk) => hash.update(chunk));
-	return hash.digest('hex');
-}
-/** The bytes n8n stored for an output item's image (filesystem mode: `<n8n folder>/storage/<id>`). */
-const storedHash = (instance: N8nInstance, item: any) =>
-	sha256(fs.readFileSync(path.join(instance.userFolder, '.n8n', 'storage', String(item.binary.data.id).replace(/^filesystem-v2:/, ''))));
 /** Each output item is the row's image: n8n stored exactly the bytes of the job's file. */
 async function expectImages(instance: N8nInstance, items: any[]): Promise<void> {
 	for (const item of items) {
