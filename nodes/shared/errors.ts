@@ -93,20 +93,22 @@ function explain(error: ApiframeHttpError, context: ErrorContext): { message: st
 }
 
 /** An image server's answer or silence: a download, never an answer of the API (not about the key). */
-function explainDownload(error: ImageDownloadHttpError | DownloadStalledError | ImageDownloadNetworkError): string {
-	if (error instanceof ImageDownloadNetworkError) return 'Retried with backoff without success. Check that n8n can reach the image host, then run the item again.';
-	if (error instanceof DownloadStalledError) return 'The image server stopped sending the file. It was tried again with backoff without success; run the item again later.';
-	if (error.statusCode === 403 || error.statusCode === 404) {
+function explainDownload(error: ImageDownloadHttpError | DownloadStalledError | ImageDownloadNetworkError, jobId: string | undefined): string {
+	if (!(error instanceof DownloadStalledError || error instanceof ImageDownloadNetworkError) && (error.statusCode === 403 || error.statusCode === 404)) {
 		return 'Result image URLs expire about 24 hours after the job finished (Job → Get shows expired: true). Run the job again for new images.';
 	}
-	return isRetryable(error) ? 'Retried with backoff without success. Run the item again later.' : 'The image server refused the download.';
+	// The job itself is done and billed: its images can still be collected.
+	const collect = jobId ? ` Job ${jobId} is done: collect its images later with Job → Wait.` : '';
+	if (error instanceof ImageDownloadNetworkError) return `Retried with backoff without success. Check that n8n can reach the image host.${collect}`;
+	if (error instanceof DownloadStalledError) return `The image server stopped sending the file. It was tried again with backoff without success.${collect}`;
+	return isRetryable(error) ? `Retried with backoff without success.${collect}` : `The image server refused the download.${collect}`;
 }
 
 /** The explained error, before the key is taken out of it. */
 function explainError(node: INode, error: unknown, context: ErrorContext): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (error instanceof ImageDownloadHttpError || error instanceof DownloadStalledError || error instanceof ImageDownloadNetworkError) {
-		return new NodeOperationError(node, error.message, { itemIndex: context.itemIndex, description: explainDownload(error) });
+		return new NodeOperationError(node, error.message, { itemIndex: context.itemIndex, description: explainDownload(error, context.jobId) });
 	}
 	if (error instanceof ApiframeHttpError) {
 		const { message, description } = explain(error, context);

@@ -57,8 +57,9 @@ describe('Image → Generate: downloads that cannot hang or mislead', () => {
 		const url = fileUrl();
 		const { bytes: original } = await download(url);
 		expect(result.error?.message).toBe(`The image download from ${url} stalled: no data for 0.3 s after 100 of ${original.length} bytes`);
+		const [job] = sim.jobs();
 		expect(result.error?.description).toBe(
-			'The image server stopped sending the file. It was tried again with backoff without success; run the item again later.',
+			`The image server stopped sending the file. It was tried again with backoff without success. Job ${job.id} is done: collect its images later with Job → Wait.`,
 		);
 	});
 
@@ -133,6 +134,7 @@ describe('Image → Generate: downloads that cannot hang or mislead', () => {
 		expect(fileRequests().map((r) => r.fault)).toEqual(Array(RETRY_MAX_ATTEMPTS).fill('reset'));
 		const url = fileUrl();
 		expect(result.error?.message).toBe(`The image download from ${url} failed: socket hang up`);
-		expect(result.error?.description).toBe('Retried with backoff without success. Check that n8n can reach the image host, then run the item again.');
+		const [job] = sim.jobs();
+		expect(result.error?.description).toBe(`Retried with backoff without success. Check that n8n can reach the image host. Job ${job.id} is done: collect its images later with Job → Wait.`);
 	});
 });
