@@ -40,9 +40,9 @@ export class DownloadStalledError extends Error {
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
 
 /**
- * Watches one try of a download. axios stops counting its timeout once the headers are in, so a
+ * Watches one try of a download. The HTTP client stops counting its timeout once the headers are in, so a
  * server that sends part of a file and then nothing would hold the row (and its share of the
- * store budget) for good. Node code cannot use setTimeout: a loop of `sleep` looks at the progress
+ * store budget) for good. Node code has no timers but `sleep`: a loop of it looks at the progress
  * and, past a limit, aborts the request (which ends the body stream with an error). It never
  * blocks the download: `finish()` only sets a flag the loop sees on its next look (on n8n 1.x
  * `sleep` ignores an abort signal, so the loop is never awaited).

@@ -137,7 +137,7 @@ async function getFollowingTrustedRedirects(
 		const response = (await ctx.helpers.httpRequest({
 			method: 'GET',
 			url: current.href,
-			// The bytes as stored: axios would decode gzip silently, leaving a Content-Length that does not match.
+			// The bytes as stored: the HTTP client would decode gzip silently, leaving a Content-Length that does not match.
 			headers: { 'Accept-Encoding': 'identity' },
 			encoding: 'stream',
 			json: false,
